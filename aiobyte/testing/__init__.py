@@ -1,0 +1,38 @@
+"""A fake Airbyte public API that runs in-process, for tests, demos and benchmarks.
+
+    from aiobyte.testing import FakeAirbyte, ManualClock
+
+    async with FakeAirbyte(clock=ManualClock()) as fake:
+        seeded = fake.seed(workspaces=2)
+        async with fake.client() as client:
+            ...
+
+:class:`FakeAirbyte` serves on 127.0.0.1 and behaves like the real server: tokens
+with a lifetime, resources in memory, pagination with its real quirks, problem-detail
+errors, and faults injected on demand through ``fake.faults``. The pytest plugin
+(:mod:`aiobyte.testing.pytest_plugin`) offers it as the ``fake_airbyte`` fixture.
+"""
+
+from __future__ import annotations
+
+from aiobyte._clock import ManualClock
+
+from ._data import CONFIGURATION_KINDS, sample_configuration
+from ._faults import Fault, Faults
+from ._server import FakeAirbyte, Seeded
+from ._state import JobPlan, State
+from ._stats import RecordedRequest, Stats
+
+__all__ = [
+    "CONFIGURATION_KINDS",
+    "FakeAirbyte",
+    "Fault",
+    "Faults",
+    "JobPlan",
+    "ManualClock",
+    "RecordedRequest",
+    "Seeded",
+    "State",
+    "Stats",
+    "sample_configuration",
+]

@@ -1,0 +1,261 @@
+"""Reading requests and writing list answers the way the Airbyte server does.
+
+Parameter parsing (with the server's status codes for bad input), JSON merge patch,
+and the pagination links: everything the resource handlers share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+from msgspec import DecodeError
+
+from ._problems import bad_request, decode_body, internal_error, json_response
+
+if TYPE_CHECKING:
+    from multidict import MultiMapping
+
+__all__ = [
+    "Call",
+    "Handler",
+    "body_object",
+    "body_str",
+    "body_uuid",
+    "link",
+    "list_filters",
+    "merge_patch",
+    "no_content",
+    "page_answer",
+    "path_uuid",
+    "query_bool",
+    "query_instant",
+    "query_int",
+    "query_page",
+    "query_uuids",
+]
+
+JSON = dict[str, Any]
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_MAX_LIMIT = 100
+
+
+@dataclass
+class Call:
+    """One request as a handler sees it."""
+
+    request: web.Request
+    params: dict[str, str]
+    body: bytes
+    public_url: str
+
+    @property
+    def query(self) -> MultiMapping[str]:
+        """The query parameters (repeated ones kept)."""
+        return self.request.query
+
+    def json(self) -> JSON:
+        """The body as a JSON object, or 400."""
+        try:
+            value = decode_body(self.body) if self.body else None
+        except DecodeError:
+            raise bad_request("The request body is not valid JSON.") from None
+        if not isinstance(value, dict):
+            raise bad_request("The request body must be a JSON object.")
+        return value
+
+    def path_uuid(self, name: str) -> str:
+        """A UUID path parameter; a malformed one is an uncaught server exception (500)."""
+        return path_uuid(self.params[name])
+
+
+Handler = Callable[[Call], web.Response]
+
+
+def path_uuid(value: str) -> str:
+    """``value`` normalised, or the 500 the server answers for a malformed UUID."""
+    if not _UUID.match(value):
+        raise internal_error()
+    return value.lower()
+
+
+def body_uuid(body: JSON, name: str, *, required: bool = True) -> str | None:
+    """A UUID field of a request body (400 if missing or malformed)."""
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise bad_request(f"The request body is missing the required field {name!r}.")
+        return None
+    if not isinstance(value, str) or not _UUID.match(value):
+        raise bad_request(f"{name} is not a valid UUID: {value!r}")
+    return value.lower()
+
+
+def body_str(body: JSON, name: str, *, required: bool = True) -> str | None:
+    """A string field of a request body (400 if missing or not a string)."""
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise bad_request(f"The request body is missing the required field {name!r}.")
+        return None
+    if not isinstance(value, str):
+        raise bad_request(f"{name} must be a string.")
+    return value
+
+
+def body_object(body: JSON, name: str, *, required: bool = True) -> JSON | None:
+    """An object field of a request body (400 if missing or not an object)."""
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise bad_request(f"The request body is missing the required field {name!r}.")
+        return None
+    if not isinstance(value, dict):
+        raise bad_request(f"{name} must be an object.")
+    return value
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON merge patch (``null`` removes a key), as PATCH merges configurations."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merge_patch(out.get(key), value)
+    return out
+
+
+def query_uuids(call: Call, name: str) -> tuple[str, ...]:
+    """A UUID list filter, repeated (``a=1&a=2``) or comma-separated (``a=1,2``).
+
+    A malformed UUID is an uncaught server exception (500), as on the real server.
+    """
+    out: list[str] = []
+    for raw in call.query.getall(name, []):
+        for part in raw.split(","):
+            part = part.strip()
+            if part:
+                value = path_uuid(part)
+                if value not in out:
+                    out.append(value)
+    return tuple(out)
+
+
+def query_bool(call: Call, name: str, default: bool = False) -> bool:
+    """A boolean query parameter (400 unless ``true``/``false``)."""
+    raw = call.query.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    raise bad_request(f"Invalid value for {name}: {raw!r} (expected true or false).")
+
+
+def query_int(call: Call, name: str, default: int) -> int:
+    """An integer query parameter (400 if it is not one)."""
+    raw = call.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise bad_request(f"Invalid value for {name}: {raw!r} (expected an integer).") from None
+
+
+def query_page(call: Call, default_limit: int) -> tuple[int, int]:
+    """``(limit, offset)``: limit 1..100, offset >= 0, else 400."""
+    limit = query_int(call, "limit", default_limit)
+    offset = query_int(call, "offset", 0)
+    if not 1 <= limit <= _MAX_LIMIT:
+        raise bad_request(f"limit must be between 1 and {_MAX_LIMIT}, got {limit}.")
+    if offset < 0:
+        raise bad_request(f"offset must be 0 or more, got {offset}.")
+    return limit, offset
+
+
+def query_instant(call: Call, name: str) -> float | None:
+    """A date-time filter: ISO-8601, or epoch seconds/milliseconds (400 otherwise)."""
+    raw = call.query.get(name)
+    if raw is None or raw == "":
+        return None
+    raw = raw.strip()
+    if _NUMBER.match(raw):
+        number = float(raw)
+        return number / 1000 if abs(number) > 1e11 else number
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise bad_request(f"Invalid date-time for {name}: {raw!r}.") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
+def link(base: str, path: str, params: list[tuple[str, str]]) -> str:
+    """An absolute link as the server writes it (commas in lists kept literal)."""
+    return f"{base}{path}?{urlencode(params, safe=',')}"
+
+
+def page_answer(
+    call: Call,
+    path: str,
+    data: list[JSON],
+    filters: list[tuple[str, str]],
+    limit: int,
+    offset: int,
+    *,
+    had_items: bool | None = None,
+) -> web.Response:
+    """A list answer with ``next``/``previous`` built like the server's pagination code.
+
+    ``next`` is set whenever the page had items (even the last page) and is ``""``
+    after an empty page; ``previous`` is ``""`` on the first page. Links start at
+    the configured public URL, not at the host the request was sent to.
+    """
+    if had_items is None:
+        had_items = bool(data)
+    next_url = (
+        link(
+            call.public_url,
+            path,
+            [*filters, ("limit", str(limit)), ("offset", str(offset + limit))],
+        )
+        if had_items
+        else ""
+    )
+    previous = ""
+    if offset > 0:
+        previous = link(
+            call.public_url,
+            path,
+            [*filters, ("limit", str(limit)), ("offset", str(max(0, offset - limit)))],
+        )
+    return json_response({"previous": previous, "next": next_url, "data": data})
+
+
+def list_filters(
+    workspace_ids: tuple[str, ...], include_deleted: bool, tag_ids: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    """The filters a list's ``next`` carries: lists as one comma-separated value."""
+    filters: list[tuple[str, str]] = []
+    if workspace_ids:
+        filters.append(("workspaceIds", ",".join(workspace_ids)))
+    if tag_ids:
+        filters.append(("tagIds", ",".join(tag_ids)))
+    filters.append(("includeDeleted", "true" if include_deleted else "false"))
+    return filters
+
+
+def no_content() -> web.Response:
+    """204, as most deletes answer."""
+    return web.Response(status=204)

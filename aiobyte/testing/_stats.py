@@ -1,0 +1,76 @@
+"""What the fake has seen: request counts, concurrency and a log of every request."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+__all__ = ["RecordedRequest", "Stats"]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the fake received it.
+
+    ``route`` is the matched ``"METHOD /template"`` (``None`` for an unknown route or a
+    path outside the prefix); ``query`` keeps every pair in order; ``headers`` holds the
+    header names as sent; ``at`` is the fake's ``clock.time()`` on arrival.
+    """
+
+    method: str
+    route: str | None
+    path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    body: bytes
+    at: float
+
+
+@dataclass
+class Stats:
+    """Counters the tests read.
+
+    ``hits`` is keyed by route (``"GET /sources/{sourceId}"``; an unknown path is keyed
+    ``"METHOD /the/path"``). ``in_flight``/``max_in_flight`` count every request except
+    the token endpoint, ``max_in_flight_by_route`` the same per route. Faulted requests
+    are counted too.
+    """
+
+    token_requests: int = 0
+    hits: Counter[str] = field(default_factory=Counter)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    in_flight_by_route: Counter[str] = field(default_factory=Counter)
+    max_in_flight_by_route: Counter[str] = field(default_factory=Counter)
+    requests: list[RecordedRequest] = field(default_factory=list)
+    #: Exceptions raised by the fake's own handlers (answered as 500): a bug in the fake.
+    server_errors: list[BaseException] = field(default_factory=list)
+
+    def reset(self) -> None:
+        """Zero every counter and forget the recorded requests (requests now in flight stay)."""
+        self.token_requests = 0
+        self.hits.clear()
+        self.max_in_flight = self.in_flight
+        self.max_in_flight_by_route = Counter(+self.in_flight_by_route)
+        self.requests.clear()
+        self.server_errors.clear()
+
+    def enter(self, route: str) -> None:
+        """Count a request that starts."""
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        self.in_flight_by_route[route] += 1
+        current = self.in_flight_by_route[route]
+        if current > self.max_in_flight_by_route[route]:
+            self.max_in_flight_by_route[route] = current
+
+    def leave(self, route: str) -> None:
+        """Count a request that ended."""
+        self.in_flight -= 1
+        self.in_flight_by_route[route] -= 1
+        if self.in_flight_by_route[route] <= 0:
+            del self.in_flight_by_route[route]
+
+    def hits_for(self, route: str) -> int:
+        """How many requests ``route`` received (0 if none)."""
+        return self.hits[route]
