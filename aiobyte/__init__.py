@@ -1,0 +1,75 @@
+"""aiobyte: the asynchronous Python client for the Airbyte public API.
+
+::
+
+    import aiobyte
+
+    async with aiobyte.AirbyteClient(client_id=..., client_secret=...) as client:
+        async for source in client.sources.list(workspace_ids=[workspace_id]):
+            print(source.name)
+"""
+
+from ._auth import AccessToken, Auth, BasicAuth, BearerToken, ClientCredentials, TokenProvider
+from ._client import AirbyteClient
+from ._clock import Clock, ManualClock, SystemClock
+from ._errors import (
+    AirbyteError,
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConflictError,
+    InternalServerError,
+    JobTimeoutError,
+    NotFoundError,
+    PermissionDeniedError,
+    Problem,
+    RateLimitError,
+    UnexpectedResponseError,
+    UnprocessableEntityError,
+)
+from ._pagination import Page, Pager
+from ._retry import RetryBudget, RetryPolicy
+from ._transport import Timeouts
+from .models import UNSET, UnsetType
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "UNSET",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AccessToken",
+    "AirbyteClient",
+    "AirbyteError",
+    "Auth",
+    "AuthenticationError",
+    "BadRequestError",
+    "BasicAuth",
+    "BearerToken",
+    "ClientClosedError",
+    "ClientCredentials",
+    "Clock",
+    "ConflictError",
+    "InternalServerError",
+    "JobTimeoutError",
+    "ManualClock",
+    "NotFoundError",
+    "Page",
+    "Pager",
+    "PermissionDeniedError",
+    "Problem",
+    "RateLimitError",
+    "RetryBudget",
+    "RetryPolicy",
+    "SystemClock",
+    "Timeouts",
+    "TokenProvider",
+    "UnexpectedResponseError",
+    "UnprocessableEntityError",
+    "UnsetType",
+    "__version__",
+]

@@ -1,0 +1,234 @@
+"""``AirbyteClient``: configuration, session ownership, and the resource attributes."""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from . import _config
+from ._auth import (
+    AccessToken,
+    Auth,
+    Authenticator,
+    BasicAuth,
+    BearerToken,
+    ClientCredentials,
+    StaticAuthenticator,
+    TokenCache,
+    TokenProvider,
+    basic_header,
+)
+from ._clock import Clock, SystemClock
+from ._errors import ClientClosedError
+from ._retry import RetryBudget, RetryPolicy
+from ._transport import Timeouts, Transport
+from .resources.applications import Applications, request_token
+from .resources.connections import Connections
+from .resources.destinations import Destinations
+from .resources.health import Health
+from .resources.jobs import Jobs
+from .resources.sources import Sources
+from .resources.workspaces import Workspaces
+
+__all__ = ["AirbyteClient"]
+
+
+def normalize_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; ``ValueError`` if it is not an http(s) URL."""
+    if not isinstance(base_url, str) or not base_url.strip():
+        raise ValueError("base_url must be a non-empty URL string")
+    url = base_url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"base_url must start with http:// or https:// and name a host; got {base_url!r}. "
+            f"Airbyte Cloud: {_config.CLOUD_BASE_URL!r}; self-managed: "
+            f"{_config.SELF_MANAGED_EXAMPLE!r}"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError(f"base_url must not have a query or fragment; got {base_url!r}")
+    return url.rstrip("/")
+
+
+def _resolve_auth(
+    auth: Auth | None, client_id: str | None, client_secret: str | None, token: str | None
+) -> Auth:
+    given = [name for name, value in (("auth", auth), ("token", token)) if value is not None]
+    if client_id is not None or client_secret is not None:
+        given.append("client_id/client_secret")
+    if len(given) > 1:
+        raise ValueError(f"give one way to authenticate, not several: {', '.join(given)}")
+    if auth is not None:
+        if not isinstance(auth, Auth):
+            raise ValueError(
+                "auth must be ClientCredentials, BearerToken, BasicAuth or TokenProvider; "
+                f"got {type(auth).__name__}"
+            )
+        return auth
+    if token is not None:
+        return BearerToken(token)
+    if client_id is not None or client_secret is not None:
+        if client_id is None or client_secret is None:
+            raise ValueError("client_id and client_secret go together: give both")
+        return ClientCredentials(client_id, client_secret)
+    env_id = os.environ.get(_config.ENV_CLIENT_ID)
+    env_secret = os.environ.get(_config.ENV_CLIENT_SECRET)
+    if env_id and env_secret:
+        return ClientCredentials(env_id, env_secret)
+    env_token = os.environ.get(_config.ENV_TOKEN)
+    if env_token:
+        return BearerToken(env_token)
+    raise ValueError(
+        "no credentials: pass client_id= and client_secret=, token=, or auth=, or set "
+        f"{_config.ENV_CLIENT_ID} and {_config.ENV_CLIENT_SECRET} (or {_config.ENV_TOKEN})"
+    )
+
+
+class AirbyteClient:
+    """An asynchronous client for the Airbyte public API.
+
+    ::
+
+        async with AirbyteClient(client_id=..., client_secret=...) as client:
+            async for source in client.sources.list(workspace_ids=[workspace_id]):
+                ...
+
+    ``base_url`` defaults to ``$AIRBYTE_API_URL``, else Airbyte Cloud; a self-managed
+    install serves the API at ``http://<host>:8000/api/public/v1``. Credentials: client
+    credentials, a fixed ``token``, or ``auth=`` one of :class:`ClientCredentials`,
+    :class:`BearerToken`, :class:`BasicAuth`, :class:`TokenProvider`; with none given,
+    ``$AIRBYTE_CLIENT_ID``/``$AIRBYTE_CLIENT_SECRET`` or ``$AIRBYTE_TOKEN``.
+
+    ``session``: an ``aiohttp.ClientSession`` of yours to send requests with; the client
+    never closes it. ``max_in_flight``: requests this client sends at once (the rest
+    queue). ``timeout``: seconds per read, or a :class:`Timeouts`. ``retry``: a
+    :class:`RetryPolicy`; ``retry_budget``: a :class:`RetryBudget` (shared by every
+    request of this client). ``clock``: for tests.
+
+    Raises ``ValueError`` for a base URL that is not an http(s) URL or for missing or
+    conflicting credentials, before any request.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token: str | None = None,
+        auth: Auth | None = None,
+        session: aiohttp.ClientSession | None = None,
+        max_in_flight: int = _config.MAX_IN_FLIGHT,
+        timeout: float | Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        retry_budget: RetryBudget | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        if base_url is None:
+            base_url = os.environ.get(_config.ENV_BASE_URL) or _config.CLOUD_BASE_URL
+        self.base_url = normalize_base_url(base_url)
+        self.auth = _resolve_auth(auth, client_id, client_secret, token)
+        if (
+            isinstance(max_in_flight, bool)
+            or not isinstance(max_in_flight, int)
+            or max_in_flight < 1
+        ):
+            raise ValueError(f"max_in_flight must be a positive integer; got {max_in_flight!r}")
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise ValueError("session must be an aiohttp.ClientSession")
+        if timeout is None:
+            timeouts = Timeouts()
+        elif isinstance(timeout, Timeouts):
+            timeouts = timeout
+        else:
+            timeouts = Timeouts(read=float(timeout))
+        self._clock = clock or SystemClock()
+        self._transport = Transport(
+            self.base_url,
+            auth=None,
+            session=session,
+            max_in_flight=max_in_flight,
+            timeouts=timeouts,
+            retry=retry or RetryPolicy(),
+            budget=retry_budget or RetryBudget(),
+            clock=self._clock,
+        )
+        self._transport.auth = self._authenticator(self.auth)
+
+        self.workspaces = Workspaces(self._transport)
+        self.sources = Sources(self._transport)
+        self.destinations = Destinations(self._transport)
+        self.connections = Connections(self._transport)
+        self.jobs = Jobs(self._transport)
+        self.applications = Applications(self._transport)
+        self.health = Health(self._transport)
+
+    def _authenticator(self, auth: Auth) -> Authenticator:
+        transport = self._transport
+        if isinstance(auth, BearerToken):
+            return StaticAuthenticator(f"Bearer {auth.token}", auth.token)
+        if isinstance(auth, BasicAuth):
+            return StaticAuthenticator(basic_header(auth.username, auth.password), auth.password)
+        if isinstance(auth, ClientCredentials):
+            credentials = auth
+
+            async def fetch() -> AccessToken:
+                return await request_token(
+                    transport, credentials.client_id, credentials.client_secret, limited=False
+                )
+
+            return TokenCache(fetch, self._clock, secrets=(auth.client_secret,))
+        if isinstance(auth, TokenProvider):
+            provider = auth.provider
+
+            async def provide() -> AccessToken:
+                answer = await provider()
+                if isinstance(answer, AccessToken):
+                    return answer
+                if isinstance(answer, str) and answer:
+                    return AccessToken(answer)
+                raise ValueError(
+                    f"the token provider returned {type(answer).__name__}; it must return a "
+                    "non-empty str or an AccessToken"
+                )
+
+            return TokenCache(provide, self._clock)
+        raise ValueError(f"unsupported auth {type(auth).__name__}")
+
+    @property
+    def closed(self) -> bool:
+        """True after ``aclose()``."""
+        return self._transport.closed
+
+    @property
+    def max_in_flight(self) -> int:
+        """Requests this client sends at once."""
+        return self._transport.max_in_flight
+
+    async def aclose(self) -> None:
+        """Close the client and its own session (never a borrowed one). Safe to repeat."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> AirbyteClient:
+        if self.closed:
+            raise ClientClosedError("this AirbyteClient is closed; create a new one")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        state = " closed" if self.closed else ""
+        return f"<AirbyteClient{state} base_url={self.base_url!r} auth={self.auth!r}>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("an AirbyteClient cannot be pickled (it holds a live session)")

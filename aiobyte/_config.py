@@ -1,0 +1,71 @@
+"""Every tunable number in aiobyte, with the reason for its value.
+
+Options of :class:`aiobyte.AirbyteClient` default to these; nothing else in the
+package hard-codes a timeout, a cap or a size.
+"""
+
+from __future__ import annotations
+
+#: Airbyte Cloud. Self-managed installs serve the same API under ``/api/public/v1``.
+CLOUD_BASE_URL = "https://api.airbyte.com/v1"
+SELF_MANAGED_EXAMPLE = "http://localhost:8000/api/public/v1"
+
+#: Environment variables read when the caller passes nothing.
+ENV_BASE_URL = "AIRBYTE_API_URL"
+ENV_CLIENT_ID = "AIRBYTE_CLIENT_ID"
+ENV_CLIENT_SECRET = "AIRBYTE_CLIENT_SECRET"
+ENV_TOKEN = "AIRBYTE_TOKEN"
+
+#: Requests one client keeps in flight at once. Tens keep a fan-out of thousands of
+#: coroutines queued on our side instead of tripping the server's load shedding (429),
+#: while a single caller still gets plenty of parallelism.
+MAX_IN_FLIGHT = 32
+
+#: Seconds to open a TCP (and TLS) connection. Only the socket connect counts: waiting
+#: for a free pooled connection is bounded by MAX_IN_FLIGHT, not by a timeout.
+CONNECT_TIMEOUT = 10.0
+#: Seconds without a byte from the server before an attempt is abandoned. Listing
+#: pages of 100 connector configurations is well under a second on a healthy server.
+READ_TIMEOUT = 60.0
+
+#: Retries after the first attempt, for errors that are safe to retry.
+MAX_RETRIES = 3
+#: Exponential backoff: base * 2**n seconds, capped, with "equal jitter" (half fixed,
+#: half random) so that callers who failed together do not come back together.
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 8.0
+#: The longest ``Retry-After`` we wait for. A server asking for longer gets an error
+#: (RateLimitError.retry_after says how long) instead of a silently hung caller.
+RETRY_AFTER_CAP = 60.0
+#: A 429 without ``Retry-After`` is the server's load shedding: a hard limit. Back off
+#: much longer and give up sooner than for other errors.
+HARD_RATE_LIMIT_RETRIES = 2
+HARD_RATE_LIMIT_BACKOFF = 5.0
+#: The retry budget shared by one client: at most RETRY_BUDGET + RETRY_BUDGET_RATIO x
+#: (successful requests) retries in its lifetime, so a fan-out against a server that
+#: is down costs about one request per caller, not MAX_RETRIES + 1 of them.
+RETRY_BUDGET = 20.0
+RETRY_BUDGET_RATIO = 0.2
+
+#: Lifetime assumed for a token whose answer has neither ``expires_in`` nor an ``exp``
+#: claim (older self-managed versions): Airbyte documents three minutes.
+TOKEN_DEFAULT_LIFETIME = 180.0
+#: A token is refreshed this fraction of its lifetime before it expires (18 s for
+#: Cloud's 180 s tokens), never more than TOKEN_MARGIN_CAP: a fixed margin would either
+#: refresh short tokens on every call or let long ones run to the edge.
+TOKEN_MARGIN_RATIO = 0.1
+TOKEN_MARGIN_CAP = 300.0
+
+#: Page size for list endpoints: the server's maximum, so that listing 10,000 items
+#: takes 100 requests, not 500 at the server's default of 20.
+PAGE_SIZE = 100
+PAGE_SIZE_MAX = 100
+
+#: Characters of an unexpected body quoted in an error message.
+ERROR_EXCERPT = 300
+
+#: Job polling for ``jobs.wait``: start quickly (short syncs finish in seconds), then
+#: settle at a gentle interval (a sync of hours needs no sub-second polling).
+JOB_POLL_INITIAL = 1.0
+JOB_POLL_MAX = 15.0
+JOB_POLL_FACTOR = 1.5

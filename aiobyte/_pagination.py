@@ -1,0 +1,197 @@
+"""The pager behind every ``list`` method.
+
+``client.sources.list(...)`` returns a :class:`Pager` at once; nothing is sent until it
+is iterated (``async for item in pager``), paged (``async for page in pager.pages()``)
+or awaited (``await pager`` gives the first page).
+
+How the next page is found, and why (NOTES.md has the server's side):
+
+- The server's ``next`` link is the cursor, but it is never requested as given: on
+  self-managed installs it names a host from the server's configuration (often an
+  internal one), and for jobs it drops the caller's filters. Only its ``offset`` is
+  taken; the request goes to the configured base URL with the caller's own parameters.
+  So credentials never go to a host the caller did not configure.
+- Sources, destinations, connections and workspaces are paged in the database: a page
+  shorter than the page size is the last, and the empty page after it is not fetched.
+  Jobs are filtered after paging: a short or even empty page can have more after
+  it, so for them only a missing next link ends the listing.
+- A next link that does not move forward (a repeated cursor) ends the iteration
+  instead of looping.
+- Each page is read completely before it is yielded: a caller that ``break``s holds no
+  connection and no slot.
+
+A page's ``cursor`` resumes the listing at the page after it:
+``client.sources.list(..., cursor=page.cursor)``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+import msgspec
+
+__all__ = ["Page", "Pager", "PageBody", "parse_cursor"]
+
+logger = logging.getLogger("aiobyte")
+
+T = TypeVar("T")
+
+
+class PageBody(msgspec.Struct, Generic[T], kw_only=True, frozen=True, gc=False):
+    """The wire shape of a list answer: ``{"data": [...], "next": ..., "previous": ...}``."""
+
+    data: list[T] = msgspec.field(default_factory=list)
+    next: str | None = None
+    previous: str | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a listing.
+
+    ``items`` are the page's objects; ``cursor`` resumes the listing after this page
+    (None on the last page); ``next`` is the link the server sent, for information only.
+    """
+
+    items: list[T]
+    cursor: str | None
+    offset: int
+    next: str | None = field(default=None, repr=False)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def parse_cursor(cursor: str | None) -> int:
+    """The offset a cursor stands for; ``ValueError`` for anything that is not one."""
+    if cursor is None:
+        return 0
+    if not isinstance(cursor, str) or not cursor.isdigit() or not cursor.isascii():
+        raise ValueError(
+            f"cursor must be a cursor from a previous page (a string like '100'); got {cursor!r}"
+        )
+    return int(cursor)
+
+
+def _offset_in(link: str) -> int | None:
+    try:
+        values = parse_qs(urlsplit(link).query).get("offset")
+    except ValueError:
+        return None
+    if not values:
+        return None
+    value = values[-1]
+    return int(value) if value.isdigit() else None
+
+
+FetchPage = Callable[[int, int | None], Awaitable[PageBody[Any]]]
+
+
+class Pager(Generic[T]):
+    """All the items of a listing, fetched page by page as they are iterated.
+
+    ``async for item in pager``: every item of every page. ``pager.pages()``: page by
+    page. ``await pager``: the first page only. Each iteration starts afresh.
+    """
+
+    def __init__(
+        self,
+        fetch: FetchPage,
+        *,
+        page_size: int | None,
+        full_pages: bool,
+        start: int = 0,
+    ) -> None:
+        self._fetch = fetch
+        self._page_size = page_size
+        self._full_pages = full_pages
+        self._start = start
+
+    def pages(self) -> AsyncIterator[Page[T]]:
+        """Iterate page by page."""
+        return _Pages(self)
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return _Items(_Pages(self))
+
+    def __await__(self) -> Generator[Any, None, Page[T]]:
+        return _Pages[T](self).__anext__().__await__()
+
+    async def to_list(self) -> list[T]:
+        """Every item, in a list."""
+        return [item async for item in self]
+
+    def __repr__(self) -> str:
+        return f"<Pager page_size={self._page_size} start={self._start}>"
+
+
+class _Pages(Generic[T]):
+    """One pass over the pages. A plain object, not a generator: nothing to finalise."""
+
+    def __init__(self, pager: Pager[T]) -> None:
+        self._pager = pager
+        self._offset: int | None = pager._start
+
+    def __aiter__(self) -> _Pages[T]:
+        return self
+
+    async def __anext__(self) -> Page[T]:
+        offset = self._offset
+        if offset is None:
+            raise StopAsyncIteration
+        pager = self._pager
+        body: PageBody[T] = await pager._fetch(offset, pager._page_size)
+        items = body.data
+        following = self._following(offset, body)
+        self._offset = following
+        return Page(
+            items=items,
+            cursor=None if following is None else str(following),
+            offset=offset,
+            next=body.next or None,
+        )
+
+    def _following(self, offset: int, body: PageBody[T]) -> int | None:
+        pager = self._pager
+        if pager._page_size is None or not body.next:
+            return None
+        if pager._full_pages and len(body.data) < pager._page_size:
+            return None  # a short page is the last one here: no empty page to fetch
+        # Jobs: the server filters a page after reading it, so even an empty page can
+        # have more after it; its next link says so.
+        following = _offset_in(body.next)
+        if following is None:
+            following = offset + len(body.data)
+        if following <= offset:
+            # Offsets only move forward; a next link that does not is a server bug, and
+            # following it would loop or repeat items.
+            logger.warning(
+                "the server's next link goes from offset %d back to %d; the listing stops here",
+                offset,
+                following,
+            )
+            return None
+        return following
+
+
+class _Items(Generic[T]):
+    def __init__(self, pages: _Pages[T]) -> None:
+        self._pages = pages
+        self._buffer: Iterator[T] = iter(())
+
+    def __aiter__(self) -> _Items[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        while True:
+            for item in self._buffer:
+                return item
+            page = await self._pages.__anext__()
+            self._buffer = iter(page.items)

@@ -1,0 +1,115 @@
+"""Checks of the caller's arguments, made before anything is sent.
+
+A malformed UUID sent to Airbyte comes back as a 500 (an uncaught exception on the
+server), which a client would retry in vain; an empty id turns ``/sources/{id}`` into
+``/sources/`` (a different endpoint). Both are the caller's mistakes and get a
+``ValueError`` that says which argument and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from . import _config
+from .models._base import OpenEnum
+
+__all__ = [
+    "check_datetime",
+    "check_enum",
+    "check_int_id",
+    "check_name",
+    "check_page_size",
+    "check_uuid",
+    "check_uuids",
+]
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def check_uuid(value: Any, argument: str) -> str:
+    """``value`` as a UUID string (a ``uuid.UUID`` is accepted too)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"{argument} must be a UUID string; got {type(value).__name__} {value!r}")
+    if not value:
+        raise ValueError(f"{argument} must not be empty")
+    if _UUID.fullmatch(value) is None:
+        raise ValueError(
+            f"{argument} must be a UUID like '18dccc91-0ab1-4f72-9ed7-0b8fc27c5826'; got {value!r}"
+        )
+    return value
+
+
+def check_uuids(values: Iterable[Any] | None, argument: str) -> list[str] | None:
+    """A list of UUID strings, or None when the caller gave none."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes, uuid.UUID)):
+        raise ValueError(f"{argument} must be a list of ids, not a single {type(values).__name__}")
+    return [check_uuid(value, f"{argument}[{i}]") for i, value in enumerate(values)]
+
+
+def check_int_id(value: Any, argument: str) -> int:
+    """A non-negative integer id (job ids are integers)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{argument} must be an integer; got {type(value).__name__} {value!r}")
+    if value < 0:
+        raise ValueError(f"{argument} must not be negative; got {value}")
+    return value
+
+
+def check_name(value: Any, argument: str) -> str:
+    """A non-empty string."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{argument} must be a non-empty string; got {value!r}")
+    return value
+
+
+def check_page_size(value: Any) -> int:
+    """A page size the server accepts: 1 to 100."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"page_size must be an integer; got {value!r}")
+    if not 1 <= value <= _config.PAGE_SIZE_MAX:
+        raise ValueError(f"page_size must be between 1 and {_config.PAGE_SIZE_MAX}; got {value}")
+    return value
+
+
+def check_enum(kind: type[E], value: Any, argument: str) -> E:
+    """A known member of an enum, from a member or its string value; strict.
+
+    What we send must be a value the server knows, even for enums that decode
+    unknown values in answers.
+    """
+    if isinstance(value, kind) and not (isinstance(value, OpenEnum) and not value.is_known):
+        return value
+    if isinstance(value, str):
+        member = kind._value2member_map_.get(value)
+        if member is not None:
+            return member  # type: ignore[return-value]
+    allowed = ", ".join(repr(m.value) for m in kind)
+    raise ValueError(f"{argument} must be one of {allowed}; got {value!r}")
+
+
+def check_datetime(value: Any, argument: str) -> str:
+    """An ISO 8601 date-time for a query: from a timezone-aware ``datetime`` or a string."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError(
+                f"{argument} must be timezone-aware (e.g. tzinfo=datetime.timezone.utc)"
+            )
+        return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, str) and value:
+        try:
+            dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"{argument} must be an ISO 8601 date-time; got {value!r}") from None
+        return value
+    raise ValueError(f"{argument} must be a datetime or an ISO 8601 string; got {value!r}")

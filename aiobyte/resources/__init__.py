@@ -1,0 +1,1 @@
+"""One module per API resource: build the request, call the transport, decode."""

@@ -1,0 +1,154 @@
+"""What every resource shares: build a request, call the transport, decode the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import msgspec
+
+from .. import _config
+from .._codec import encode
+from .._pagination import PageBody, Pager, parse_cursor
+from .._transport import Transport
+from .._validate import check_page_size
+
+__all__ = ["Params", "Resource", "as_model", "configuration_arg", "segment"]
+
+T = TypeVar("T")
+M = TypeVar("M", bound=msgspec.Struct)
+
+
+class Params:
+    """Query parameters in the order given; lists repeat the key, booleans are lowercase."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, key: str, value: Any) -> Params:
+        """Add ``key`` unless ``value`` is None."""
+        if value is None:
+            return self
+        if isinstance(value, bool):
+            self.items.append((key, "true" if value else "false"))
+        elif isinstance(value, (list, tuple)):
+            self.items.extend((key, str(item)) for item in value)
+        else:
+            self.items.append((key, str(value)))
+        return self
+
+
+def segment(value: str) -> str:
+    """A path segment, percent-encoded."""
+    return quote(value, safe="")
+
+
+def configuration_arg(value: Any, argument: str = "configuration") -> dict[str, Any]:
+    """A connector configuration: any mapping, sent as it is (nested values untouched)."""
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{argument} must be a mapping (a dict); got {type(value).__name__}")
+    return dict(value)
+
+
+def as_model(model: type[M], value: Any, argument: str) -> M:
+    """A model instance from an instance or a mapping in the API's (camelCase) form."""
+    if isinstance(value, model):
+        return value
+    if isinstance(value, Mapping):
+        try:
+            return msgspec.convert(dict(value), model)
+        except msgspec.ValidationError as exc:
+            problem = str(exc)
+        raise ValueError(f"{argument} is not a valid {model.__name__}: {problem}")
+    raise ValueError(
+        f"{argument} must be a {model.__name__} or a mapping; got {type(value).__name__}"
+    )
+
+
+class Resource:
+    """Base of the resource namespaces (``client.sources``, ``client.jobs``, ...)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self._transport.base_url}>"
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[T],
+        *,
+        params: Params | None = None,
+        body: Any = None,
+        retry_safe: bool | None = None,
+    ) -> T:
+        transport = self._transport
+        response = await transport.request(
+            method,
+            path,
+            params=params.items if params is not None else None,
+            body=None if body is None else encode(body),
+            retry_safe=retry_safe,
+        )
+        result: T = transport.decode(response, model)
+        return result
+
+    async def _call_no_content(
+        self, method: str, path: str, *, params: Params | None = None, body: Any = None
+    ) -> None:
+        await self._transport.request(
+            method,
+            path,
+            params=params.items if params is not None else None,
+            body=None if body is None else encode(body),
+        )
+
+    def _pager(
+        self,
+        path: str,
+        model: type[T],
+        params: Params,
+        *,
+        page_size: int = _config.PAGE_SIZE,
+        cursor: str | None = None,
+        full_pages: bool = True,
+    ) -> Pager[T]:
+        """A pager over a paginated list endpoint; arguments are checked now, not later."""
+        size = check_page_size(page_size)
+        start = parse_cursor(cursor)
+        transport = self._transport
+        query = list(params.items)
+        body_type = PageBody[model]  # type: ignore[valid-type]
+
+        async def fetch(offset: int, limit: int | None) -> PageBody[Any]:
+            page_query = [*query, ("limit", str(limit)), ("offset", str(offset))]
+            response = await transport.request("GET", path, params=page_query)
+            decoded: PageBody[Any] = transport.decode(response, body_type)
+            return decoded
+
+        return Pager(fetch, page_size=size, full_pages=full_pages, start=start)
+
+    def _unpaged(self, path: str, model: type[T], params: Params) -> Pager[T]:
+        """A pager over a list endpoint that answers everything at once."""
+        transport = self._transport
+        query = list(params.items)
+        body_type = PageBody[model]  # type: ignore[valid-type]
+
+        async def fetch(offset: int, limit: int | None) -> PageBody[Any]:
+            response = await transport.request("GET", path, params=query)
+            decoded: PageBody[Any] = transport.decode(response, body_type)
+            return decoded
+
+        return Pager(fetch, page_size=None, full_pages=True)
+
+
+def ids_param(values: Iterable[str] | None) -> list[str] | None:
+    """Ids as a query value list (None stays None, an empty list sends nothing)."""
+    if values is None:
+        return None
+    return list(values) or None

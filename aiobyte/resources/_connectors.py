@@ -1,0 +1,84 @@
+"""What sources and destinations have in common: both are configured connectors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar
+
+from .._pagination import Pager
+from .._validate import check_name, check_uuid, check_uuids
+from ..models import UNSET, ScopedResourceRequirements, UnsetType
+from ._base import Params, Resource, as_model, configuration_arg
+
+__all__ = ["Connectors", "allocation_arg"]
+
+C = TypeVar("C")
+
+
+def allocation_arg(value: Any) -> Any:
+    """``resource_allocation`` as a model (from a model or a camelCase mapping)."""
+    if value is UNSET or value is None:
+        return value
+    return as_model(ScopedResourceRequirements, value, "resource_allocation")
+
+
+class Connectors(Resource, Generic[C]):
+    """List, get, replace and delete; the subclasses add create and update."""
+
+    _path: ClassVar[str]
+    _id_name: ClassVar[str]
+    _model: ClassVar[type[Any]]
+    _put_model: ClassVar[type[Any]]
+
+    def _item_path(self, connector_id: str) -> str:
+        return f"{self._path}/{check_uuid(connector_id, self._id_name)}"
+
+    def list(
+        self,
+        *,
+        workspace_ids: Iterable[str] | None = None,
+        include_deleted: bool = False,
+        page_size: int = 100,
+        cursor: str | None = None,
+    ) -> Pager[C]:
+        """Every one in the given workspaces (all the credentials may see if none).
+
+        Returns a pager at once; nothing is sent until it is iterated. Raises
+        ``ValueError`` for a malformed workspace id or a page size outside 1..100.
+        """
+        params = Params().add("workspaceIds", check_uuids(workspace_ids, "workspace_ids") or None)
+        if include_deleted:
+            params.add("includeDeleted", True)
+        return self._pager(self._path, self._model, params, page_size=page_size, cursor=cursor)
+
+    async def get(self, connector_id: str, /, *, include_secret_coordinates: bool = False) -> C:
+        """One by id. Raises ``NotFoundError`` if there is none."""
+        params = Params()
+        if include_secret_coordinates:
+            params.add("includeSecretCoordinates", True)
+        result: C = await self._call(
+            "GET", self._item_path(connector_id), self._model, params=params
+        )
+        return result
+
+    async def replace(
+        self,
+        connector_id: str,
+        /,
+        *,
+        name: str,
+        configuration: Mapping[str, Any],
+        resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
+    ) -> C:
+        """Replace the name and the whole configuration (PUT)."""
+        body = self._put_model(
+            name=check_name(name, "name"),
+            configuration=configuration_arg(configuration),
+            resource_allocation=allocation_arg(resource_allocation),
+        )
+        result: C = await self._call("PUT", self._item_path(connector_id), self._model, body=body)
+        return result
+
+    async def delete(self, connector_id: str, /) -> None:
+        """Delete one by id."""
+        await self._call_no_content("DELETE", self._item_path(connector_id))

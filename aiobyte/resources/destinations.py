@@ -1,0 +1,74 @@
+"""``client.destinations``: the connectors data is written to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .._validate import check_name, check_uuid
+from ..models import (
+    UNSET,
+    Destination,
+    DestinationCreate,
+    DestinationPatch,
+    DestinationPut,
+    ScopedResourceRequirements,
+    UnsetType,
+)
+from ._base import configuration_arg
+from ._connectors import Connectors, allocation_arg
+
+__all__ = ["Destinations"]
+
+
+class Destinations(Connectors[Destination]):
+    """Destinations: ``list``, ``get``, ``create``, ``update``, ``replace``, ``delete``."""
+
+    _path = "/destinations"
+    _id_name = "destination_id"
+    _model = Destination
+    _put_model = DestinationPut
+
+    async def create(
+        self,
+        *,
+        name: str,
+        workspace_id: str,
+        configuration: Mapping[str, Any],
+        definition_id: str | UnsetType = UNSET,
+        resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
+    ) -> Destination:
+        """Create a destination; ``configuration`` is sent exactly as given.
+
+        ``definition_id`` or ``configuration["destinationType"]`` names the connector.
+        Not resent after an ambiguous failure (that could create it twice).
+        """
+        body = DestinationCreate(
+            name=check_name(name, "name"),
+            workspace_id=check_uuid(workspace_id, "workspace_id"),
+            configuration=configuration_arg(configuration),
+            definition_id=(
+                UNSET if definition_id is UNSET else check_uuid(definition_id, "definition_id")
+            ),
+            resource_allocation=allocation_arg(resource_allocation),
+        )
+        return await self._call("POST", self._path, Destination, body=body)
+
+    async def update(
+        self,
+        destination_id: str,
+        /,
+        *,
+        name: str | UnsetType = UNSET,
+        configuration: Mapping[str, Any] | UnsetType = UNSET,
+        resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
+    ) -> Destination:
+        """Change some fields (PATCH); only the arguments given are sent."""
+        body = DestinationPatch(
+            name=UNSET if name is UNSET else check_name(name, "name"),
+            configuration=UNSET if configuration is UNSET else configuration_arg(configuration),
+            resource_allocation=allocation_arg(resource_allocation),
+        )
+        return await self._call(
+            "PATCH", self._item_path(destination_id), Destination, body=body, retry_safe=True
+        )
