@@ -122,7 +122,7 @@ class Pager(Generic[T]):
         return _Items(_Pages(self))
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
-        return _Pages[T](self).__anext__().__await__()
+        return _Pages(self).__anext__().__await__()
 
     async def to_list(self) -> list[T]:
         """Every item, in a list."""

@@ -309,7 +309,7 @@ class Transport:
             return decoder(model).decode(response.body)
         except msgspec.DecodeError as exc:
             problem = str(exc)
-        name = getattr(model, "__name__", repr(model))
+        name = _model_name(model)
         where = f"{response.method} {response.url} answered {response.status}"
         if looks_like_html(response.content_type, response.body):
             message = f"{where} with an HTML page, not JSON: {html_hint(self.base_url)}"
@@ -327,3 +327,12 @@ class Transport:
             model=name,
             is_html=return_html,
         )
+
+
+def _model_name(model: Any) -> str:
+    """``Source``, or ``PageBody[Source]`` for a generic model, for error messages."""
+    origin, args = getattr(model, "__origin__", None), getattr(model, "__args__", ())
+    if origin is not None and args:
+        inner = ", ".join(getattr(arg, "__name__", repr(arg)) for arg in args)
+        return f"{getattr(origin, '__name__', repr(origin))}[{inner}]"
+    return str(getattr(model, "__name__", repr(model)))

@@ -2,7 +2,8 @@
 
 One catch-all aiohttp route feeds :meth:`FakeAirbyte._dispatch`, which records the
 request, applies any injected fault, checks credentials and calls the handler of the
-matching ``"METHOD /template"`` route (templates exactly as in the API spec).
+matching ``"METHOD /template"`` route (templates exactly as in the API spec). Only
+``GET /_fake/stats`` (the counters as JSON, for another process) is matched before it.
 """
 
 from __future__ import annotations
@@ -49,11 +50,13 @@ from ._stats import RecordedRequest, Stats
 if TYPE_CHECKING:
     from aiobyte import AirbyteClient
 
-__all__ = ["FakeAirbyte", "Seeded", "TOKEN_ROUTE"]
+__all__ = ["STATS_PATH", "FakeAirbyte", "Seeded", "TOKEN_ROUTE"]
 
 JSON = dict[str, Any]
 
 TOKEN_ROUTE = "POST /applications/token"
+#: Outside the API prefix: the counters as JSON, for a process that cannot read ``stats``.
+STATS_PATH = "/_fake/stats"
 HEALTH_ROUTE = "GET /health"
 _TOKEN_ANSWERS = ("full", "access_token_only")
 _JOB_HISTORY = ("succeeded", "failed", "succeeded", "cancelled", "succeeded")
@@ -180,6 +183,8 @@ class FakeAirbyte:
         self.faults = Faults(self.routes)
 
         self.app = web.Application()
+        # Registered before the catch-all so that it is matched first.
+        self.app.router.add_get(STATS_PATH, self._stats_endpoint)
         self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner: web.AppRunner | None = None
         self._bound_port: int | None = None
@@ -367,6 +372,20 @@ class FakeAirbyte:
         return web.Response(status=200)
 
     # -- routing and dispatch --------------------------------------------------------------
+
+    async def _stats_endpoint(self, request: web.Request) -> web.Response:
+        """GET /_fake/stats: the counters as JSON (for a fake run in another process).
+
+        Not an API route: no credentials, not counted, not recorded, no faults.
+        """
+        stats = self.stats
+        return json_response(
+            {
+                "token_requests": stats.token_requests,
+                "hits": dict(stats.hits),
+                "max_in_flight": stats.max_in_flight,
+            }
+        )
 
     def _add_route(self, route: Route) -> None:
         if "{" not in route.template:

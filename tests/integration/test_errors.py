@@ -162,3 +162,12 @@ async def _scan_for_secrets(fake: FakeAirbyte, caplog: pytest.LogCaptureFixture)
     assert "HTML page" in text
     for secret in secrets:
         assert secret not in text
+
+
+async def test_undecodable_page_names_the_page_model(fake: FakeAirbyte) -> None:
+    fake.faults.inject("GET /sources", status=200, body={"data": {"not": "a list"}}, times=1)
+    async with fake.client() as client:
+        with pytest.raises(aiobyte.UnexpectedResponseError) as caught:
+            await client.sources.list().to_list()
+    assert caught.value.model == "PageBody[Source]"
+    assert "Expected `array`, got `object` - at `$.data`" in str(caught.value)
