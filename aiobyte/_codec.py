@@ -22,6 +22,10 @@ T = TypeVar("T")
 
 def exact_float(literal: str) -> float | Decimal:
     """A JSON float literal as a ``float`` if that is exact, else as a ``Decimal``."""
+    if len(literal) <= 16 and "e" not in literal and "E" not in literal:
+        # At most 15 significant digits and no exponent: a double holds every such
+        # decimal exactly enough that it prints back as the same number.
+        return float(literal)
     value = float(literal)
     if value != value or value in (float("inf"), float("-inf")):
         return Decimal(literal)

@@ -81,6 +81,11 @@ def parse_cursor(cursor: str | None) -> int:
 
 
 def _offset_in(link: str) -> int | None:
+    head, found, tail = link.rpartition("offset=")
+    if found and head[-1:] in ("?", "&"):
+        value = tail.partition("&")[0]
+        if value.isdigit():
+            return int(value)
     try:
         values = parse_qs(urlsplit(link).query).get("offset")
     except ValueError:

@@ -22,7 +22,7 @@ from typing import Any
 import aiohttp
 import anyio
 import msgspec
-from multidict import CIMultiDict
+from yarl import URL
 
 from . import _config
 from ._auth import Authenticator
@@ -105,6 +105,7 @@ class Transport:
         clock: Clock,
     ) -> None:
         self.base_url = base_url
+        self._encoded_base = str(URL(base_url))
         self.auth = auth
         self.retry = retry
         self.budget = budget
@@ -174,8 +175,11 @@ class Transport:
         """
         self._check_open()
         url = self.base_url + path
+        # The base URL was normalised once; paths are built from checked ids and
+        # percent-encoded segments, so yarl need not parse and re-encode each one.
+        target = URL(self._encoded_base + path, encoded=True)
         safe = is_retry_safe(method) if retry_safe is None else retry_safe
-        headers = CIMultiDict({"Accept": "application/json"})
+        headers = {"Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
         retries = 0
@@ -187,7 +191,7 @@ class Transport:
                 if authenticated and self.auth is not None:
                     credential = await self.auth.credential()
                     headers["Authorization"] = credential.header
-                outcome = await self._send(method, url, params, body, headers)
+                outcome = await self._send(method, url, target, params, body, headers)
             if isinstance(outcome, Response):
                 status = outcome.status
                 if 200 <= status < 300:
@@ -237,15 +241,16 @@ class Transport:
         self,
         method: str,
         url: str,
+        target: URL,
         params: list[tuple[str, str]] | None,
         body: bytes | None,
-        headers: CIMultiDict[str],
+        headers: dict[str, str],
     ) -> Response | _Failed:
         session = self._get_session()
         try:
             async with session.request(
                 method,
-                url,
+                target,
                 params=params,
                 data=body,
                 headers=headers,
