@@ -1,0 +1,105 @@
+"""The fake Airbyte for the benchmarks, in a process of its own.
+
+    python benchmarks/_server.py --port 8765 --sources 10000 --token-latency 0.2
+
+Serves on 127.0.0.1 only, with request recording off, one workspace and ``--sources``
+sources whose configurations come from ``aiobyte.testing.sample_configuration``
+(spread over every source kind, deterministic). The application's credentials are read from the
+environment (``AIOBYTE_BENCH_CLIENT_ID``/``AIOBYTE_BENCH_CLIENT_SECRET``), so that the
+parent knows them without a handshake. ``--token-latency`` makes every token request
+take that long (a fault injected for ever).
+
+The counters are at ``GET /_fake/stats``. It stops on SIGTERM or SIGINT, and also when
+its standard input closes: if the parent dies without stopping it, it does not linger.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import signal
+import sys
+import threading
+
+from aiobyte.testing import FakeAirbyte, sample_configuration
+from aiobyte.testing._data import SOURCE_KINDS, connector_type
+
+ENV_CLIENT_ID = "AIOBYTE_BENCH_CLIENT_ID"
+ENV_CLIENT_SECRET = "AIOBYTE_BENCH_CLIENT_SECRET"
+PATH_PREFIX = "/v1"
+TOKEN_LIFETIME = 3600.0  # no refresh in the middle of a measured run
+
+
+def add_sources(fake: FakeAirbyte, workspace_id: str, count: int, seed: int) -> None:
+    """``count`` sources, spread evenly over the source kinds, each configured its own way."""
+    rng = random.Random(seed)
+    kinds = SOURCE_KINDS
+    for k, kind in enumerate(kinds):
+        n = count // len(kinds) + (1 if k < count % len(kinds) else 0)
+        configurations = [sample_configuration(kind, rng=rng) for _ in range(n)]
+        fake.add_sources(
+            workspace_id,
+            n,
+            configuration=configurations.__getitem__,
+            source_type=connector_type(kind),
+        )
+
+
+def build(sources: int, token_latency: float, port: int, seed: int) -> FakeAirbyte:
+    fake = FakeAirbyte(
+        path_prefix=PATH_PREFIX,
+        host="127.0.0.1",
+        port=port,
+        token_lifetime=TOKEN_LIFETIME,
+        record_requests=False,
+    )
+    client_id = os.environ.get(ENV_CLIENT_ID)
+    client_secret = os.environ.get(ENV_CLIENT_SECRET)
+    if client_id and client_secret:
+        fake.client_id, fake.client_secret = client_id, client_secret
+    workspace_id = fake.add_workspace("Benchmarks")["workspaceId"]
+    add_sources(fake, workspace_id, sources, seed)
+    if token_latency > 0:
+        fake.faults.inject("POST /applications/token", latency=token_latency, times=None)
+    return fake
+
+
+async def serve(fake: FakeAirbyte) -> None:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # e.g. on Windows
+            loop.add_signal_handler(signum, stop.set)
+
+    def watch_stdin() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while sys.stdin.buffer.read(4096):
+                pass
+        with contextlib.suppress(RuntimeError):  # the loop is already closed
+            loop.call_soon_threadsafe(stop.set)
+
+    if sys.stdin is not None and not sys.stdin.isatty():
+        threading.Thread(target=watch_stdin, name="stdin-watch", daemon=True).start()
+    async with fake:
+        await stop.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True, help="port on 127.0.0.1")
+    parser.add_argument("--sources", type=int, default=10_000, help="sources to create")
+    parser.add_argument(
+        "--token-latency", type=float, default=0.0, help="seconds every token request takes"
+    )
+    parser.add_argument("--seed", type=int, default=2024, help="seed of the configurations")
+    args = parser.parse_args()
+    fake = build(args.sources, args.token_latency, args.port, args.seed)
+    asyncio.run(serve(fake))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
