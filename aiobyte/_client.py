@@ -28,10 +28,25 @@ from ._retry import RetryBudget, RetryPolicy
 from ._transport import Timeouts, Transport
 from .resources.applications import Applications, request_token
 from .resources.connections import Connections
+from .resources.connector_definitions import ConnectorDefinitions
+from .resources.dataplanes import Dataplanes
+from .resources.definitions import (
+    DeclarativeSourceDefinitions,
+    DestinationDefinitions,
+    SourceDefinitions,
+)
 from .resources.destinations import Destinations
+from .resources.embedded import Embedded
+from .resources.groups import Groups
 from .resources.health import Health
 from .resources.jobs import Jobs
+from .resources.organizations import Organizations
+from .resources.permissions import Permissions
+from .resources.regions import Regions
 from .resources.sources import Sources
+from .resources.streams import Streams
+from .resources.tags import Tags
+from .resources.users import Users
 from .resources.workspaces import Workspaces
 
 __all__ = ["AirbyteClient"]
@@ -166,6 +181,19 @@ class AirbyteClient:
         self.jobs = Jobs(self._transport)
         self.applications = Applications(self._transport)
         self.health = Health(self._transport)
+        self.streams = Streams(self._transport)
+        self.tags = Tags(self._transport)
+        self.permissions = Permissions(self._transport)
+        self.organizations = Organizations(self._transport)
+        self.users = Users(self._transport)
+        self.source_definitions = SourceDefinitions(self._transport)
+        self.destination_definitions = DestinationDefinitions(self._transport)
+        self.declarative_source_definitions = DeclarativeSourceDefinitions(self._transport)
+        self.connector_definitions = ConnectorDefinitions(self._transport)
+        self.regions = Regions(self._transport)
+        self.dataplanes = Dataplanes(self._transport)
+        self.groups = Groups(self._transport)
+        self.embedded = Embedded(self._transport)
 
     def _authenticator(self, auth: Auth) -> Authenticator:
         transport = self._transport

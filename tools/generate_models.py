@@ -31,6 +31,9 @@ How the spec becomes Python (the rules, in the order they are applied):
   Response fields default to ``None``/``[]``/``{}`` unless they are required identifiers
   (a wire name ending in ``Id``, or ``id``/``name``) or listed in ``ALWAYS_SENT``;
   request fields that are not required default to ``UNSET`` (not sent).
+- Gaps. A schema the spec references but does not define comes from ``MISSING_SCHEMAS``
+  (what the server sends); it gets a class but no ``SCHEMA_NAMES`` entry.
+- Secrets. Attributes in ``SECRET_FIELDS`` are masked in the class's ``repr``.
 """
 
 from __future__ import annotations
@@ -80,6 +83,8 @@ CLASS_NAMES: dict[str, str] = {
     "RegionsResponse": "RegionsList",
     "TagsResponse": "TagsList",
     "UsersResponse": "UsersList",
+    # Not in the spec (MISSING_SCHEMAS): what POST /dataplanes answers.
+    "DataplaneCreateResponseBody": "DataplaneCreated",
 }
 
 #: Enum schemas that are the same enum under another name (identical values; they differ
@@ -104,6 +109,36 @@ ALWAYS_SENT: frozenset[tuple[str, str]] = frozenset(
 #: (spec schema, property) -> class name for an inline enum (default: ``<Parent><Field>``).
 INLINE_ENUM_NAMES: dict[tuple[str, str], str] = {}
 
+#: Schemas the spec references but does not define, as the server sends them; used only
+#: while the spec lacks them (a spec that defines one wins). Not in ``SCHEMA_NAMES``,
+#: which lists the spec's own schemas.
+MISSING_SCHEMAS: dict[str, dict[str, Any]] = {
+    # POST /dataplanes answers the server's DataplaneCreateResponseBody (see
+    # DataplaneCreateResponseMapper in airbyte-platform): the new dataplane's ids and the
+    # credentials it authenticates with.
+    "DataplaneCreateResponseBody": {
+        "description": "The dataplane just created, with the credentials it authenticates with.",
+        "type": "object",
+        "required": ["dataplaneId", "regionId", "clientId", "clientSecret"],
+        "properties": {
+            "dataplaneId": {"type": "string", "format": "uuid"},
+            "regionId": {"type": "string", "format": "uuid"},
+            "clientId": {"type": "string"},
+            "clientSecret": {"type": "string"},
+        },
+    },
+}
+
+#: Spec schema -> attributes that hold a secret: left out of the class's ``repr`` (and so of
+#: log lines and tracebacks that show the object).
+SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    "ApplicationRead": ("client_secret",),
+    "DataplaneCreateResponseBody": ("client_secret",),
+    "EmbeddedScopedTokenResponse": ("token",),
+    "EmbeddedWidgetResponse": ("token",),
+    "PublicAccessTokenResponse": ("access_token",),
+}
+
 #: Names the generated module defines or imports itself.
 RESERVED_NAMES = frozenset(
     {"Any", "Model", "OpenEnum", "Request", "Response", "UNSET", "UnsetType", "enum", "msgspec"}
@@ -117,6 +152,15 @@ SHADOWING = frozenset({"Any", "None", "bool", "dict", "float", "int", "list", "s
 #: not inherit ``frozen``/``kw_only`` through msgspec's ``dataclass_transform``, and without
 #: them mypy rejects required fields after optional ones and frozen bases.
 CLASS_KEYWORDS = {"Response": ", frozen=True, kw_only=True", "Request": ", kw_only=True"}
+
+#: The helper behind the ``__repr__`` of classes with ``SECRET_FIELDS``.
+REPR_WITHOUT = '''def _repr_without(obj: msgspec.Struct, secrets: tuple[str, ...]) -> str:
+    """``repr(obj)`` with the values of the ``secrets`` attributes masked."""
+    fields = ", ".join(
+        f"{name}={'***' if name in secrets else repr(getattr(obj, name))}"
+        for name in obj.__struct_fields__
+    )
+    return f"{type(obj).__name__}({fields})"'''
 
 SCHEMA_PREFIX = "#/components/schemas/"
 RESPONSE_PREFIX = "#/components/responses/"
@@ -198,6 +242,8 @@ class Generator:
     def __init__(self, spec: Mapping[str, Any]) -> None:
         self.spec = spec
         self.schemas: dict[str, Any] = dict(spec.get("components", {}).get("schemas", {}))
+        self.supplied = {n for n in MISSING_SCHEMAS if n not in self.schemas}
+        self.schemas.update((n, MISSING_SCHEMAS[n]) for n in self.supplied)
         self.responses: dict[str, Any] = dict(spec.get("components", {}).get("responses", {}))
         self.dangling: dict[str, set[str]] = {}  # $ref -> where it is used
         self.defects: list[str] = []
@@ -563,10 +609,15 @@ class Generator:
             "Python name; for a schema in ``ALIAS_SCHEMAS`` that name is a type expression, "
             "not a class.",
         ]
-        if self.dangling or self.defects:
+        if self.dangling or self.defects or self.supplied:
             header += ["", "Defects of the spec, worked around:", ""]
             for ref, places in sorted(self.dangling.items()):
                 header.append(f"- ``{ref}`` (used by {', '.join(sorted(places))}) is not defined.")
+            for name in sorted(self.supplied):
+                header.append(
+                    f"- ``{SCHEMA_PREFIX}{name}`` is not defined: :class:`{self.names[name]}` "
+                    "is what the server sends."
+                )
             header += [f"- {d}." for d in sorted(set(self.defects))]
         out.append(docstring(header, indent=""))
         out.append("")
@@ -586,6 +637,8 @@ class Generator:
         for name in sorted([*self.classes, "ALIAS_SCHEMAS", "SCHEMA_NAMES"]):
             out.append(f"    {py_str(name)},")
         out.append("]")
+        if any(s in SECRET_FIELDS for c in structs for s in c.schemas):
+            out.extend(["", "", *REPR_WITHOUT.splitlines()])
         for model in [*enums, *structs]:
             out.append("")
             out.append("")
@@ -596,7 +649,7 @@ class Generator:
             "#: Every schema of the spec -> its Python name (for an alias: a type expression)."
         )
         out.append("SCHEMA_NAMES: dict[str, str] = {")
-        for schema in sorted(self.schemas):
+        for schema in sorted(set(self.schemas) - self.supplied):
             py = self.names.get(schema) or self.alias_types[schema].expr
             out.append(f"    {py_str(schema)}: {py_str(py)},")
         out.append("}")
@@ -644,6 +697,14 @@ class Generator:
             return lines
         for f in model.fields:
             lines.extend(self._render_field(model, f))
+        secrets = [a for s in model.schemas for a in SECRET_FIELDS.get(s, ())]
+        if secrets:
+            names = "".join(f"{py_str(a)}, " for a in secrets).rstrip()  # ("a",) or ("a", "b")
+            lines += [
+                "",
+                "    def __repr__(self) -> str:",
+                f"        return _repr_without(self, ({names}))",
+            ]
         return lines
 
     def _render_field(self, model: ClassModel, f: FieldModel) -> list[str]:

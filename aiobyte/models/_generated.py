@@ -15,8 +15,8 @@ Defects of the spec, worked around:
 
 - ``#/components/responses/ForbiddenResponse`` (used by GET /embedded/organizations) is not
   defined.
-- ``#/components/schemas/DataplaneCreateResponseBody`` (used by POST /dataplanes) is not
-  defined.
+- ``#/components/schemas/DataplaneCreateResponseBody`` is not defined:
+  :class:`DataplaneCreated` is what the server sends.
 - ApplicationTokenRequestWithGrant: `required` names 'grant_type', the property is
   'grant-type'.
 - ConnectionCreateRequest.namespaceFormat: `default: null` on a non-nullable type.
@@ -58,6 +58,7 @@ __all__ = [
     "CreateDefinition",
     "Dataplane",
     "DataplaneCreate",
+    "DataplaneCreated",
     "DataplanePatch",
     "DataplanesList",
     "DeclarativeSourceDefinition",
@@ -163,6 +164,15 @@ __all__ = [
     "WorkspaceUpdate",
     "WorkspacesPage",
 ]
+
+
+def _repr_without(obj: msgspec.Struct, secrets: tuple[str, ...]) -> str:
+    """``repr(obj)`` with the values of the ``secrets`` attributes masked."""
+    fields = ", ".join(
+        f"{name}={'***' if name in secrets else repr(getattr(obj, name))}"
+        for name in obj.__struct_fields__
+    )
+    return f"{type(obj).__name__}({fields})"
 
 
 class ActorType(str, enum.Enum):
@@ -459,6 +469,9 @@ class ApplicationRead(Response, frozen=True, kw_only=True):
     client_secret: str | None = None
     created_at: int | None = None
 
+    def __repr__(self) -> str:
+        return _repr_without(self, ("client_secret",))
+
 
 class ApplicationReadList(Response, frozen=True, kw_only=True):
     """Response body ``ApplicationReadList``."""
@@ -651,6 +664,21 @@ class DataplaneCreate(Request, kw_only=True):
     enabled: bool | UnsetType = UNSET
 
 
+class DataplaneCreated(Response, frozen=True, kw_only=True):
+    """The dataplane just created, with the credentials it authenticates with.
+
+    Spec schema: ``DataplaneCreateResponseBody``.
+    """
+
+    dataplane_id: str
+    region_id: str
+    client_id: str
+    client_secret: str | None = None
+
+    def __repr__(self) -> str:
+        return _repr_without(self, ("client_secret",))
+
+
 class DataplanePatch(Request, kw_only=True):
     """Request body ``DataplanePatchRequest``."""
 
@@ -823,6 +851,9 @@ class EmbeddedScopedToken(Response, frozen=True, kw_only=True):
 
     token: str | None = None
 
+    def __repr__(self) -> str:
+        return _repr_without(self, ("token",))
+
 
 class EmbeddedScopedTokenRequest(Request, kw_only=True):
     """Request body ``EmbeddedScopedTokenRequest``."""
@@ -834,6 +865,9 @@ class EmbeddedWidget(Response, frozen=True, kw_only=True):
     """Response body ``EmbeddedWidgetResponse``."""
 
     token: str | None = None
+
+    def __repr__(self) -> str:
+        return _repr_without(self, ("token",))
 
 
 class EmbeddedWidgetRequest(Request, kw_only=True):
@@ -1278,6 +1312,9 @@ class PublicAccessToken(Response, frozen=True, kw_only=True):
     access_token: str | None = msgspec.field(default=None, name="access_token")
     token_type: str | None = msgspec.field(default=None, name="token_type")
     expires_in: int | None = msgspec.field(default=None, name="expires_in")
+
+    def __repr__(self) -> str:
+        return _repr_without(self, ("access_token",))
 
 
 class RedirectUrl(Response, frozen=True, kw_only=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -54,9 +55,12 @@ def configuration_arg(value: Any, argument: str = "configuration") -> dict[str, 
 
 
 def as_model(model: type[M], value: Any, argument: str) -> M:
-    """A model instance from an instance or a mapping in the API's (camelCase) form."""
+    """A model instance from an instance, a mapping in the API's (camelCase) form, or
+    another model of the same shape (a ``TagResponse`` where a ``Tag`` is sent)."""
     if isinstance(value, model):
         return value
+    if isinstance(value, msgspec.Struct):
+        value = msgspec.to_builtins(value)
     if isinstance(value, Mapping):
         try:
             return msgspec.convert(dict(value), model)
@@ -133,18 +137,41 @@ class Resource:
 
         return Pager(fetch, page_size=size, full_pages=full_pages, start=start)
 
-    def _unpaged(self, path: str, model: type[T], params: Params) -> Pager[T]:
-        """A pager over a list endpoint that answers everything at once."""
+    def _unpaged(
+        self, path: str, model: type[T], params: Params | None = None, *, key: str | None = "data"
+    ) -> Pager[T]:
+        """A pager over a list endpoint that answers everything at once.
+
+        The items are the answer's ``key`` array (``{"data": [...]}``, or e.g.
+        ``{"applications": [...]}``), or the answer itself with ``key=None`` (a bare array).
+        """
         transport = self._transport
-        query = list(params.items)
-        body_type = PageBody[model]  # type: ignore[valid-type]
+        query = list(params.items) if params is not None else []
+        body_type = _list_body(model, key)  # type: ignore[arg-type]
 
         async def fetch(offset: int, limit: int | None) -> PageBody[Any]:
             response = await transport.request("GET", path, params=query)
-            decoded: PageBody[Any] = transport.decode(response, body_type)
-            return decoded
+            decoded = transport.decode(response, body_type)
+            if key is None:
+                return PageBody(data=decoded)
+            if key == "data":
+                page: PageBody[Any] = decoded
+                return page
+            return PageBody(data=decoded.items)
 
         return Pager(fetch, page_size=None, full_pages=True)
+
+
+@functools.cache
+def _list_body(model: Any, key: str | None) -> Any:
+    """The type a whole-list answer decodes as; built once per (model, key)."""
+    if key is None:
+        return list[model]
+    if key == "data":
+        return PageBody[model]
+    items: Any = msgspec.field(name=key, default_factory=list)
+    fields = [("items", list[model], items)]
+    return msgspec.defstruct(f"{model.__name__}List", fields, frozen=True, kw_only=True)
 
 
 def ids_param(values: Iterable[str] | None) -> list[str] | None:

@@ -6,9 +6,12 @@ import msgspec
 
 from .._auth import AccessToken
 from .._codec import encode
+from .._pagination import Pager
 from .._transport import Transport
 from .._validate import check_name
-from ._base import Resource
+from ..models import ApplicationCreate, ApplicationRead
+from ._base import segment
+from ._crud import DeletableWithAnswer
 
 __all__ = ["Applications", "request_token"]
 
@@ -56,8 +59,26 @@ async def request_token(
     return AccessToken(answer.access_token, expires_in, answer.token_type or "Bearer")
 
 
-class Applications(Resource):
-    """Applications: ``token`` (more in a later release)."""
+class Applications(DeletableWithAnswer[ApplicationRead]):
+    """Applications: ``list``, ``get``, ``create``, ``delete``, ``token``."""
+
+    _path = "/applications"
+    _id_name = "application_id"
+    _model = ApplicationRead
+
+    def _item_path(self, item_id: str) -> str:
+        # The spec types application ids as plain strings (no UUID format).
+        return f"{self._path}/{segment(check_name(item_id, self._id_name))}"
+
+    def list(self) -> Pager[ApplicationRead]:
+        """The user's applications (answered at once, as ``{"applications": [...]}``)."""
+        return self._unpaged(self._path, ApplicationRead, key="applications")
+
+    async def create(self, *, name: str) -> ApplicationRead:
+        """Create an application; its ``client_secret`` is in the answer (never in a
+        ``repr``). Not resent after an ambiguous failure."""
+        body = ApplicationCreate(name=check_name(name, "name"))
+        return await self._call("POST", self._path, ApplicationRead, body=body)
 
     async def token(self, *, client_id: str, client_secret: str) -> AccessToken:
         """An access token for an application's credentials.

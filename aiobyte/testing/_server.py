@@ -32,6 +32,7 @@ from aiobyte._clock import Clock, SystemClock
 from ._data import DESTINATION_KINDS, SOURCE_KINDS, connector_type
 from ._faults import Fault, Faults
 from ._handlers import Resources
+from ._handlers_more import AdminResources
 from ._problems import (
     PROBLEM_JSON,
     ApiError,
@@ -45,6 +46,7 @@ from ._problems import (
 )
 from ._requests import Call, Handler
 from ._state import JobPlan, State
+from ._state_more import AdminState
 from ._stats import RecordedRequest, Stats
 
 if TYPE_CHECKING:
@@ -174,11 +176,14 @@ class FakeAirbyte:
         self.state = State(self.clock)
         self.stats = Stats()
         self._resources = Resources(self.state, lambda: self.page_default_limit)
+        #: Organizations, users, groups, regions, ... with ``add_*`` helpers to seed them.
+        self.admin = AdminState(self.state)
+        self._admin = AdminResources(self.admin, self.issue_token, lambda: self.page_default_limit)
         self._static: dict[tuple[str, str], Route] = {}
         self._dynamic: list[Route] = []
         self._add_route(Route("POST", "/applications/token", self._token_endpoint, auth=False))
         self._add_route(Route("GET", "/health", self._health, auth=False))
-        for method, template, handler in self._resources.routes():
+        for method, template, handler in (*self._resources.routes(), *self._admin.routes()):
             self._add_route(Route(method, template, handler))
         self.faults = Faults(self.routes)
 
@@ -438,18 +443,18 @@ class FakeAirbyte:
         matched = self._match(method, relative) if relative is not None else None
         route_key = matched[0].key if matched is not None else None
         counted = route_key or f"{method} {path}"
+        record = None
         if self.record_requests:
-            self.stats.requests.append(
-                RecordedRequest(
-                    method=method,
-                    route=route_key,
-                    path=path,
-                    query=list(request.query.items()),
-                    headers=dict(request.headers),
-                    body=body,
-                    at=self.clock.time(),
-                )
+            record = RecordedRequest(
+                method=method,
+                route=route_key,
+                path=path,
+                query=list(request.query.items()),
+                headers=dict(request.headers),
+                body=body,
+                at=self.clock.time(),
             )
+            self.stats.requests.append(record)
         self.stats.hits[counted] += 1
         is_token = route_key == TOKEN_ROUTE
         if is_token:
@@ -458,9 +463,14 @@ class FakeAirbyte:
             self.stats.enter(counted)
         try:
             fault = self.faults.take(route_key)
+            response: web.StreamResponse
             if fault is None:
-                return self._stamp(self._answer(request, relative, matched, body))
-            return await self._apply(fault, request, relative, matched, body)
+                response = self._stamp(self._answer(request, relative, matched, body))
+            else:
+                response = await self._apply(fault, request, relative, matched, body)
+            if record is not None and not (fault is not None and fault.drop):
+                self.stats.answered(record, response)
+            return response
         finally:
             if not is_token:
                 self.stats.leave(counted)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 __all__ = ["RecordedRequest", "Stats"]
 
@@ -14,7 +18,9 @@ class RecordedRequest:
 
     ``route`` is the matched ``"METHOD /template"`` (``None`` for an unknown route or a
     path outside the prefix); ``query`` keeps every pair in order; ``headers`` holds the
-    header names as sent; ``at`` is the fake's ``clock.time()`` on arrival.
+    header names as sent; ``at`` is the fake's ``clock.time()`` on arrival. ``status``,
+    ``content_type`` (the header, as sent) and ``response_body`` are the answer: ``None``
+    while it is not ready, and for a connection a fault dropped.
     """
 
     method: str
@@ -24,6 +30,9 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes
     at: float
+    status: int | None = None
+    content_type: str | None = None
+    response_body: bytes | None = None
 
 
 @dataclass
@@ -54,6 +63,21 @@ class Stats:
         self.max_in_flight_by_route = Counter(+self.in_flight_by_route)
         self.requests.clear()
         self.server_errors.clear()
+
+    def answered(self, request: RecordedRequest, response: web.StreamResponse) -> None:
+        """Complete ``request``'s entry in ``requests`` with its answer (if still there)."""
+        body = getattr(response, "body", None)
+        answered = replace(
+            request,
+            status=response.status,
+            content_type=response.headers.get("Content-Type"),
+            response_body=body if isinstance(body, bytes) else None,
+        )
+        requests = self.requests
+        for i in range(len(requests) - 1, -1, -1):  # the entry is almost always near the end
+            if requests[i] is request:
+                requests[i] = answered
+                return
 
     def enter(self, route: str) -> None:
         """Count a request that starts."""
