@@ -30,6 +30,7 @@ from ._errors import (
     UnexpectedResponseError,
     UnprocessableEntityError,
 )
+from ._fanout import FanOut, FanOutError, Outcome, fan_out
 from ._pagination import Page, Pager
 from ._retry import RetryBudget, RetryPolicy
 from ._transport import Timeouts
@@ -54,10 +55,13 @@ __all__ = [
     "ClientCredentials",
     "Clock",
     "ConflictError",
+    "FanOut",
+    "FanOutError",
     "InternalServerError",
     "JobTimeoutError",
     "ManualClock",
     "NotFoundError",
+    "Outcome",
     "Page",
     "Pager",
     "PermissionDeniedError",
@@ -72,4 +76,5 @@ __all__ = [
     "UnprocessableEntityError",
     "UnsetType",
     "__version__",
+    "fan_out",
 ]

@@ -69,3 +69,18 @@ ERROR_EXCERPT = 300
 JOB_POLL_INITIAL = 1.0
 JOB_POLL_MAX = 15.0
 JOB_POLL_FACTOR = 1.5
+
+#: ``jobs.watch``: seconds between polls by default. A progress display looks live at
+#: this pace, and the server's row and byte counters do not move faster than that.
+JOB_WATCH_INTERVAL = 2.0
+#: ``jobs.run(attach=True)``: newest jobs of the connection searched for the running one
+#: after a 409. A connection runs one job at a time, so it is among the newest.
+JOB_ATTACH_SCAN = 20
+#: ``jobs.run(cancel_on_exit=True)``: seconds the cancel request may take once the
+#: caller is cancelled or timed out (it runs shielded): enough for the request and its
+#: retries on a healthy server, bounded so a cancelled caller is not held for long.
+JOB_CANCEL_TIMEOUT = 30.0
+
+#: ``fan_out``: keys worked on at once by default. Each key holds at most one request at
+#: a time, so this stays below MAX_IN_FLIGHT and leaves the client room for other work.
+FAN_OUT_LIMIT = 16

@@ -1,8 +1,9 @@
 """``aiobyte demo``: aiobyte's main job, end to end, against the embedded fake Airbyte.
 
 It starts the fake on 127.0.0.1 (self-managed layout), seeds several workspaces, fans
-out over them to list what they hold, runs every connection's sync at once while
-showing progress, and prints what it did with timings. No Airbyte, no network.
+out over them with :func:`aiobyte.fan_out` to list what they hold, runs every
+connection's sync at once while :meth:`jobs.watch <aiobyte.resources.jobs.Jobs.watch>`
+feeds a live progress line, and prints what it did with timings. No Airbyte, no network.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import random
 import sys
 import time
 from collections import Counter
-from typing import TextIO
+from typing import Any, TextIO
 
-import anyio
-
+from ._fanout import fan_out
 from .models import Job
-from .resources.jobs import FINAL_STATUSES
 
 __all__ = ["run_demo"]
+
+# Listings of one workspace run at once during the survey: enough to overlap the fake's
+# latency, few enough to show the bound at work.
+_SURVEY_LIMIT = 8
 
 
 def _format_bytes(count: int) -> str:
@@ -34,20 +37,30 @@ class _Report:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.started = time.perf_counter()
-        self.live = out.isatty()
+        self.live = _isatty(out)
 
     def step(self, text: str, since: float) -> None:
         self.clear()
         elapsed = time.perf_counter() - since
         print(f"  {elapsed * 1000:6.0f} ms  {text}", file=self.out, flush=True)
 
+    def detail(self, text: str) -> None:
+        print(f"             {text}", file=self.out, flush=True)
+
     def progress(self, text: str) -> None:
         if self.live:
-            print(f"\r  {text:<72}", end="", file=self.out, flush=True)
+            print(f"\r  {text:<76}", end="", file=self.out, flush=True)
 
     def clear(self) -> None:
         if self.live:
-            print("\r" + " " * 76 + "\r", end="", file=self.out, flush=True)
+            print("\r" + " " * 78 + "\r", end="", file=self.out, flush=True)
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 async def run_demo(
@@ -82,30 +95,39 @@ async def run_demo(
             workspace_ids = [ws.workspace_id async for ws in client.workspaces.list()]
             report.step(f"listed {len(workspace_ids)} workspaces", since)
 
+            # One fan-out over (kind, workspace) keys: every listing of every workspace,
+            # at most _SURVEY_LIMIT at once, each item tagged with the key it came from.
             since = time.perf_counter()
+            listings: dict[str, Any] = {
+                "sources": client.sources,
+                "destinations": client.destinations,
+                "connections": client.connections,
+            }
+            keys = [(kind, ws) for ws in workspace_ids for kind in listings]
             counts: Counter[str] = Counter()
-
-            async def survey(workspace_id: str) -> None:
-                async for _source in client.sources.list(workspace_ids=[workspace_id]):
-                    counts["sources"] += 1
-                async for _destination in client.destinations.list(workspace_ids=[workspace_id]):
-                    counts["destinations"] += 1
-                async for connection in client.connections.list(workspace_ids=[workspace_id]):
-                    counts["connections"] += 1
-                    connections.append(connection.connection_id)
-
             connections: list[str] = []
-            async with anyio.create_task_group() as tg:
-                for workspace_id in workspace_ids:
-                    tg.start_soon(survey, workspace_id)
+            async with fan_out(
+                lambda key: listings[key[0]].list(workspace_ids=[key[1]]),
+                keys,
+                limit=_SURVEY_LIMIT,
+            ) as results:
+                async for result in results:
+                    kind, _workspace = result.key
+                    counts[kind] += 1
+                    if kind == "connections":
+                        connections.append(result.unwrap().connection_id)
             report.step(
                 f"fanned out over {len(workspace_ids)} workspaces: {counts['sources']} sources, "
                 f"{counts['destinations']} destinations, {counts['connections']} connections",
                 since,
             )
+            report.detail(
+                f"{len(keys)} listings, at most {_SURVEY_LIMIT} at once; "
+                f"{len(results.failures)} failed"
+            )
 
             since = time.perf_counter()
-            latest: dict[int, Job] = {}
+            latest: dict[str, Job] = {}
 
             def show() -> None:
                 states = Counter(job.status.value for job in latest.values())
@@ -117,28 +139,30 @@ async def run_demo(
                     f"{rows:,} rows  {_format_bytes(size)}"
                 )
 
-            async def sync(connection_id: str) -> None:
-                job = await client.jobs.create(connection_id)
-                latest[job.job_id] = job
-                interval = 0.1 if fast else 0.2
-                while job.status not in FINAL_STATUSES:
-                    await anyio.sleep(interval)
-                    job = await client.jobs.get(job.job_id)
-                    latest[job.job_id] = job
+            async def sync(connection_id: str) -> Job:
+                created = await client.jobs.create(connection_id)
+                async for job in client.jobs.watch(
+                    created.job_id, poll_interval=0.1 if fast else 0.25
+                ):
+                    latest[connection_id] = job
                     show()
-                    interval = min(interval * 1.5, 0.5)
+                return latest[connection_id]
 
-            async with anyio.create_task_group() as tg:
-                for connection_id in connections:
-                    tg.start_soon(sync, connection_id)
-            outcomes = Counter(job.status.value for job in latest.values())
-            rows = sum(job.rows_synced or 0 for job in latest.values())
+            # Every sync at once (the client's own bound still applies to requests).
+            async with fan_out(sync, connections, limit=max(1, len(connections))) as runs:
+                async for _run in runs:
+                    pass
+            finished = list(latest.values())
+            outcomes = Counter(job.status.value for job in finished)
+            rows = sum(job.rows_synced or 0 for job in finished)
             report.step(
-                f"ran {len(latest)} syncs at once: "
+                f"ran {len(finished)} syncs at once: "
                 + ", ".join(f"{n} {s}" for s, n in sorted(outcomes.items()))
                 + f"; {rows:,} rows",
                 since,
             )
+            for failure in runs.failures:
+                report.detail(f"connection {failure.key}: {failure.error}")
         stats = fake.stats
         total = sum(stats.hits.values())
         print(

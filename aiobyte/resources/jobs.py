@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+
+import anyio
 
 from .. import _config
-from .._errors import JobTimeoutError
+from .._errors import AirbyteError, ConflictError, JobTimeoutError
 from .._pagination import Pager
 from .._validate import check_datetime, check_enum, check_int_id, check_uuid, check_uuids
 from ..models import Job, JobCreate, JobStatus, JobType
@@ -18,11 +21,13 @@ __all__ = ["FINAL_STATUSES", "Jobs"]
 #: Statuses a job does not leave. ``incomplete`` is not one: attempts remain.
 FINAL_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
 
+logger = logging.getLogger("aiobyte")
+
 _ORDER_BY = re.compile(r"(createdAt|updatedAt)\|(ASC|DESC)")
 
 
 class Jobs(Resource):
-    """Jobs: ``list``, ``get``, ``create``, ``cancel``, ``wait``."""
+    """Jobs: ``list``, ``get``, ``create``, ``cancel``; ``wait``, ``watch`` and ``run``."""
 
     def list(
         self,
@@ -98,7 +103,9 @@ class Jobs(Resource):
         job_id: int,
         /,
         *,
-        timeout: float | None = None,
+        # A parameter, not anyio.fail_after: it runs on the client's (injectable) clock
+        # and its error names the job and its last status.
+        timeout: float | None = None,  # noqa: ASYNC109
         poll_interval: float = _config.JOB_POLL_INITIAL,
         max_poll_interval: float = _config.JOB_POLL_MAX,
     ) -> Job:
@@ -108,32 +115,261 @@ class Jobs(Resource):
         ``poll_interval`` seconds and slows down to ``max_poll_interval``. Raises
         ``JobTimeoutError`` (naming the job and its last status) after ``timeout`` seconds.
         """
-        check_int_id(job_id, "job_id")
-        if timeout is not None and not timeout > 0:
-            raise ValueError(f"timeout must be a positive number of seconds; got {timeout!r}")
-        if not 0 < poll_interval <= max_poll_interval:
-            raise ValueError("poll_interval must be positive and at most max_poll_interval")
-        clock = self._transport.clock
-        deadline = None if timeout is None else clock.monotonic() + timeout
-        interval = poll_interval
-        while True:
-            job = await self.get(job_id)
+        polls = _Polls(
+            self,
+            job_id,
+            timeout=timeout,
+            interval=poll_interval,
+            max_interval=max_poll_interval,
+        )
+        last = None
+        async for job in polls:
+            last = job
+        assert last is not None  # the first poll either returns a job or raises
+        return last
+
+    def watch(
+        self,
+        job_id: int,
+        /,
+        *,
+        poll_interval: float = _config.JOB_WATCH_INTERVAL,
+        timeout: float | None = None,
+    ) -> AsyncIterator[Job]:
+        """The job each time its status, rows or bytes synced change, for progress displays.
+
+        ::
+
+            async for job in client.jobs.watch(job_id):
+                print(job.status, job.rows_synced, job.bytes_synced)
+
+        The first poll is yielded at once; then one poll every ``poll_interval`` seconds,
+        yielding only what changed. The iteration ends after yielding the job in a final
+        state (``succeeded``, ``failed`` or ``cancelled``). Raises ``JobTimeoutError``
+        after ``timeout`` seconds, and ``ValueError`` for bad arguments before any I/O.
+        Leaving the loop early (``break``) leaves nothing behind.
+        """
+        return _Watch(
+            _Polls(
+                self,
+                job_id,
+                timeout=timeout,
+                interval=poll_interval,
+                max_interval=poll_interval,
+            )
+        )
+
+    async def run(
+        self,
+        connection_id: str,
+        /,
+        *,
+        job_type: JobType | str = JobType.SYNC,
+        timeout: float | None = None,  # noqa: ASYNC109 (as in wait)
+        attach: bool = False,
+        cancel_on_exit: bool = False,
+        poll_interval: float = _config.JOB_POLL_INITIAL,
+        max_poll_interval: float = _config.JOB_POLL_MAX,
+    ) -> Job:
+        """Start a job (a sync by default) on a connection and wait for its final state.
+
+        ::
+
+            job = await client.jobs.run(connection_id, timeout=3600)
+            if job.status is not JobStatus.SUCCEEDED: ...
+
+        Returns the job as ``succeeded``, ``failed`` or ``cancelled`` (an answer, not an
+        error), polling as :meth:`wait` does. Raises ``JobTimeoutError`` after ``timeout``
+        seconds (the job goes on running unless ``cancel_on_exit``), ``ConflictError``
+        when a job is already running on the connection (unless ``attach``), and
+        ``ValueError`` for bad arguments before any request.
+
+        ``attach=True``: when the server refuses to start the job because one is already
+        running on the connection (409), wait for the running job of the same type
+        instead. It is found through the API (the connection's newest jobs), not in the
+        error message; if none of that type is running any more, starting is tried once
+        more.
+
+        ``cancel_on_exit=True``: if ``run`` is left before the job ends (the awaiting
+        task is cancelled, the timeout expires, or polling fails) the job is cancelled
+        on the server (``DELETE /jobs/{jobId}``) before the exception propagates, even a
+        job it attached to. The cancel request runs shielded from the cancellation, for
+        at most ``JOB_CANCEL_TIMEOUT`` seconds; a failure to cancel is logged, never
+        raised over the original exception. The request that starts the job is shielded
+        too, so that a job started just as the task is cancelled is still cancelled.
+        """
+        check_uuid(connection_id, "connection_id")
+        kind = check_enum(JobType, job_type, "job_type")
+        _check_polling(timeout, poll_interval, max_poll_interval)
+        if not cancel_on_exit:
+            job = await self._start(connection_id, kind, attach=attach)
             if job.status in FINAL_STATUSES:
                 return job
-            wait = interval
-            if deadline is not None:
-                remaining = deadline - clock.monotonic()
+            return await self.wait(
+                job.job_id,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+            )
+        with anyio.CancelScope(shield=True):
+            job = await self._start(connection_id, kind, attach=attach)
+        try:
+            if job.status in FINAL_STATUSES:
+                return job
+            return await self.wait(
+                job.job_id,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+            )
+        except BaseException:
+            await self._cancel_quietly(job.job_id)
+            raise
+
+    async def _start(self, connection_id: str, job_type: JobType, *, attach: bool) -> Job:
+        """Create the job; with ``attach``, on a 409 the running job of that type."""
+        for attempt in range(2):
+            try:
+                return await self.create(connection_id, job_type=job_type)
+            except ConflictError:
+                if not attach:
+                    raise
+                running = await self._running(connection_id, job_type)
+                if running is not None:
+                    logger.info(
+                        "a %s is already running on connection %s: attaching to job %d",
+                        job_type.value,
+                        connection_id,
+                        running.job_id,
+                    )
+                    return running
+                if attempt:
+                    raise
+                # The job that was in the way has just ended, or it is of another type:
+                # a 409 means nothing was started, so asking once more is safe.
+        raise AssertionError("unreachable")
+
+    async def _running(self, connection_id: str, job_type: JobType) -> Job | None:
+        """The connection's newest job of this type that has not ended, if any."""
+        page = await self.list(
+            connection_id=connection_id,
+            job_type=job_type,
+            order_by="createdAt|DESC",
+            page_size=_config.JOB_ATTACH_SCAN,
+        )
+        return next((job for job in page.items if job.status not in FINAL_STATUSES), None)
+
+    async def _cancel_quietly(self, job_id: int) -> None:
+        """Cancel the job, shielded and bounded; log (never raise) what goes wrong."""
+        with anyio.CancelScope(shield=True) as scope:
+            scope.deadline = anyio.current_time() + _config.JOB_CANCEL_TIMEOUT
+            try:
+                await self.cancel(job_id)
+            except ConflictError:
+                return  # it ended meanwhile: nothing left to cancel
+            except AirbyteError as exc:
+                logger.warning("could not cancel job %d: %s", job_id, exc)
+                return
+            logger.info("cancelled job %d on leaving jobs.run", job_id)
+        if scope.cancelled_caught:
+            logger.warning(
+                "could not cancel job %d within %g s", job_id, _config.JOB_CANCEL_TIMEOUT
+            )
+
+
+def _check_polling(timeout: float | None, interval: float, max_interval: float) -> None:
+    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds; got {timeout!r}")
+    if not (
+        isinstance(interval, (int, float))
+        and isinstance(max_interval, (int, float))
+        and 0 < interval <= max_interval
+    ):
+        raise ValueError("poll_interval must be positive and at most max_poll_interval")
+
+
+class _Polls:
+    """Polls one job until it ends: a plain async iterator, nothing to finalise.
+
+    Yields every answer; sleeps between polls on the transport's clock, from
+    ``interval`` growing to ``max_interval``; raises ``JobTimeoutError`` once the
+    deadline has passed. Arguments are checked when it is created, before any I/O.
+    """
+
+    def __init__(
+        self,
+        jobs: Jobs,
+        job_id: int,
+        *,
+        timeout: float | None,
+        interval: float,
+        max_interval: float,
+    ) -> None:
+        check_int_id(job_id, "job_id")
+        _check_polling(timeout, interval, max_interval)
+        self._jobs = jobs
+        self._job_id = job_id
+        self._timeout = timeout
+        self._interval = float(interval)
+        self._max_interval = float(max_interval)
+        self._clock = jobs._transport.clock
+        self._deadline: float | None = None
+        self._last: Job | None = None
+        self._ended = False
+
+    def __aiter__(self) -> _Polls:
+        return self
+
+    async def __anext__(self) -> Job:
+        if self._ended:
+            raise StopAsyncIteration
+        clock = self._clock
+        if self._last is None:
+            if self._timeout is not None:
+                self._deadline = clock.monotonic() + self._timeout
+        else:
+            wait = self._interval
+            if self._deadline is not None:
+                remaining = self._deadline - clock.monotonic()
                 if remaining <= 0:
-                    status = job.status.value
+                    self._ended = True
+                    status = self._last.status.value
                     raise JobTimeoutError(
-                        f"job {job_id} did not finish within {timeout:g} s; its last status "
-                        f"was {status!r}",
-                        job_id=job_id,
+                        f"job {self._job_id} did not finish within {self._timeout:g} s; its "
+                        f"last status was {status!r}",
+                        job_id=self._job_id,
                         last_status=status,
                     )
                 wait = min(wait, remaining)
             await clock.sleep(wait)
-            interval = min(max_poll_interval, interval * _config.JOB_POLL_FACTOR)
+            self._interval = min(self._max_interval, self._interval * _config.JOB_POLL_FACTOR)
+        job = await self._jobs.get(self._job_id)
+        self._last = job
+        if job.status in FINAL_STATUSES:
+            self._ended = True
+        return job
+
+
+class _Watch:
+    """The polls of a job, only those where status, rows or bytes changed."""
+
+    def __init__(self, polls: _Polls) -> None:
+        self._polls = polls
+        self._seen: tuple[str, int | None, int | None] | None = None
+
+    def __aiter__(self) -> _Watch:
+        return self
+
+    async def __anext__(self) -> Job:
+        while True:
+            job = await self._polls.__anext__()
+            progress = (job.status.value, job.rows_synced, job.bytes_synced)
+            if progress != self._seen or job.status in FINAL_STATUSES:
+                self._seen = progress
+                return job
+
+    def __repr__(self) -> str:
+        return f"<jobs.watch of job {self._polls._job_id}>"
 
 
 def _snake(name: str) -> str:
