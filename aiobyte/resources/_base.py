@@ -13,7 +13,7 @@ from .. import _config
 from .._codec import encode
 from .._pagination import PageBody, Pager, parse_cursor
 from .._transport import Transport
-from .._validate import check_page_size
+from .._validate import check_page_size, check_uuids
 
 __all__ = ["Params", "Resource", "as_model", "configuration_arg", "segment"]
 
@@ -28,6 +28,14 @@ class Params:
 
     def __init__(self) -> None:
         self.items: list[tuple[str, str]] = []
+
+    def uuids(self, key: str, values: Iterable[Any] | None, argument: str) -> Params:
+        """Add checked UUIDs under ``key`` (repeated); nothing for None or an empty list."""
+        return self.add(key, check_uuids(values, argument) or None)
+
+    def flag(self, key: str, value: bool) -> Params:
+        """Add ``key=true`` when ``value`` is true; the server's default is false."""
+        return self.add(key, True) if value else self
 
     def add(self, key: str, value: Any) -> Params:
         """Add ``key`` unless ``value`` is None."""

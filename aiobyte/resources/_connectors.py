@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .._pagination import Pager
-from .._validate import check_name, check_uuid, check_uuids
+from .._validate import check_name, check_uuid
 from ..models import UNSET, ScopedResourceRequirements, UnsetType
 from ._base import Params, Resource, as_model, configuration_arg
 
@@ -46,16 +46,14 @@ class Connectors(Resource, Generic[C]):
         Returns a pager at once; nothing is sent until it is iterated. Raises
         ``ValueError`` for a malformed workspace id or a page size outside 1..100.
         """
-        params = Params().add("workspaceIds", check_uuids(workspace_ids, "workspace_ids") or None)
-        if include_deleted:
-            params.add("includeDeleted", True)
+        params = Params().uuids("workspaceIds", workspace_ids, "workspace_ids")
+        params.flag("includeDeleted", include_deleted)
         return self._pager(self._path, self._model, params, page_size=page_size, cursor=cursor)
 
     async def get(self, connector_id: str, /, *, include_secret_coordinates: bool = False) -> C:
         """One by id. Raises ``NotFoundError`` if there is none."""
         params = Params()
-        if include_secret_coordinates:
-            params.add("includeSecretCoordinates", True)
+        params.flag("includeSecretCoordinates", include_secret_coordinates)
         result: C = await self._call(
             "GET", self._item_path(connector_id), self._model, params=params
         )

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .._pagination import Pager
-from .._validate import check_enum, check_name, check_uuid, check_uuids
+from .._validate import check_enum, check_name, check_uuid
 from ..models import (
     UNSET,
     AirbyteApiConnectionSchedule,
@@ -88,10 +88,9 @@ class Connections(Resource):
     ) -> Pager[Connection]:
         """Every connection in the given workspaces (all the credentials may see if
         none), optionally only those with all of ``tag_ids``."""
-        params = Params().add("workspaceIds", check_uuids(workspace_ids, "workspace_ids") or None)
-        params.add("tagIds", check_uuids(tag_ids, "tag_ids") or None)
-        if include_deleted:
-            params.add("includeDeleted", True)
+        params = Params().uuids("workspaceIds", workspace_ids, "workspace_ids")
+        params.uuids("tagIds", tag_ids, "tag_ids")
+        params.flag("includeDeleted", include_deleted)
         return self._pager("/connections", Connection, params, page_size=page_size, cursor=cursor)
 
     async def get(self, connection_id: str, /) -> Connection:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .._pagination import Pager
-from .._validate import check_name, check_uuid, check_uuids
+from .._validate import check_name, check_uuid
 from ..models import UNSET, Dataplane, DataplaneCreate, DataplaneCreated, DataplanePatch, UnsetType
 from ._base import Params
 from ._crud import Switchable, optional_bool
@@ -23,7 +23,7 @@ class Dataplanes(Switchable[Dataplane]):
 
     def list(self, *, region_ids: Iterable[str] | None = None) -> Pager[Dataplane]:
         """Every dataplane (of the given regions only, if any); answered at once."""
-        params = Params().add("regionIds", check_uuids(region_ids, "region_ids") or None)
+        params = Params().uuids("regionIds", region_ids, "region_ids")
         return self._unpaged(self._path, Dataplane, params)
 
     async def create(

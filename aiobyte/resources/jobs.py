@@ -12,7 +12,7 @@ import anyio
 from .. import _config
 from .._errors import AirbyteError, ConflictError, JobTimeoutError
 from .._pagination import Pager
-from .._validate import check_datetime, check_enum, check_int_id, check_uuid, check_uuids
+from .._validate import check_datetime, check_enum, check_int_id, check_uuid
 from ..models import Job, JobCreate, JobStatus, JobType
 from ._base import Params, Resource
 
@@ -59,7 +59,7 @@ class Jobs(Resource):
         params = Params()
         if connection_id is not None:
             params.add("connectionId", check_uuid(connection_id, "connection_id"))
-        params.add("workspaceIds", check_uuids(workspace_ids, "workspace_ids") or None)
+        params.uuids("workspaceIds", workspace_ids, "workspace_ids")
         if job_type is not None:
             params.add("jobType", check_enum(JobType, job_type, "job_type").value)
         if status is not None:
@@ -201,17 +201,9 @@ class Jobs(Resource):
         check_uuid(connection_id, "connection_id")
         kind = check_enum(JobType, job_type, "job_type")
         _check_polling(timeout, poll_interval, max_poll_interval)
-        if not cancel_on_exit:
-            job = await self._start(connection_id, kind, attach=attach)
-            if job.status in FINAL_STATUSES:
-                return job
-            return await self.wait(
-                job.job_id,
-                timeout=timeout,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-            )
-        with anyio.CancelScope(shield=True):
+        # With cancel_on_exit, starting is shielded: a job started just as this task is
+        # cancelled is still known, and so still cancelled.
+        with anyio.CancelScope(shield=cancel_on_exit):
             job = await self._start(connection_id, kind, attach=attach)
         try:
             if job.status in FINAL_STATUSES:
@@ -223,7 +215,8 @@ class Jobs(Resource):
                 max_poll_interval=max_poll_interval,
             )
         except BaseException:
-            await self._cancel_quietly(job.job_id)
+            if cancel_on_exit:
+                await self._cancel_quietly(job.job_id)
             raise
 
     async def _start(self, connection_id: str, job_type: JobType, *, attach: bool) -> Job:

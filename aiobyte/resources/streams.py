@@ -26,6 +26,5 @@ class Streams(Resource):
         params = Params().add("sourceId", check_uuid(source_id, "source_id"))
         if destination_id is not None:
             params.add("destinationId", check_uuid(destination_id, "destination_id"))
-        if ignore_cache:
-            params.add("ignoreCache", True)
+        params.flag("ignoreCache", ignore_cache)
         return self._unpaged("/streams", StreamProperties, params, key=None)

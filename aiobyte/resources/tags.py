@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .._pagination import Pager
-from .._validate import check_name, check_uuid, check_uuids
+from .._validate import check_name, check_uuid
 from ..models import TagCreate, TagPatch, TagResponse
 from ._base import Params
 from ._crud import Deletable
@@ -25,7 +25,7 @@ class Tags(Deletable[TagResponse]):
 
         The server answers the whole list at once.
         """
-        params = Params().add("workspaceIds", check_uuids(workspace_ids, "workspace_ids") or None)
+        params = Params().uuids("workspaceIds", workspace_ids, "workspace_ids")
         return self._unpaged(self._path, TagResponse, params)
 
     async def create(self, *, name: str, color: str, workspace_id: str) -> TagResponse:

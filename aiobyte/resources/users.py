@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .._pagination import Pager
-from .._validate import check_name, check_uuid, check_uuids
+from .._validate import check_name, check_uuid
 from ..models import User
 from ._base import Params, Resource
 
@@ -29,7 +29,7 @@ class Users(Resource):
         if isinstance(emails, str):
             raise ValueError("emails must be a list of email addresses, not a single string")
         params = Params().add("organizationId", check_uuid(organization_id, "organization_id"))
-        params.add("ids", check_uuids(ids, "ids") or None)
+        params.uuids("ids", ids, "ids")
         if emails is not None:
             params.add("emails", [check_name(e, f"emails[{i}]") for i, e in enumerate(emails)])
         return self._unpaged("/users", User, params)

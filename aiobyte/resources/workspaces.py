@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .._pagination import Pager
-from .._validate import check_enum, check_name, check_uuid, check_uuids
+from .._validate import check_name
 from ..models import (
     UNSET,
     ActorType,
@@ -17,7 +17,14 @@ from ..models import (
     WorkspaceOAuthCredentials,
     WorkspaceUpdate,
 )
-from ._base import Params, Resource, as_model, configuration_arg, segment
+from ._base import Params, as_model
+from ._crud import (
+    Deletable,
+    oauth_credentials_body,
+    oauth_credentials_path,
+    optional_name,
+    optional_uuid,
+)
 
 __all__ = ["Workspaces"]
 
@@ -28,8 +35,12 @@ def _notifications(value: Any) -> Any:
     return as_model(NotificationsConfig, value, "notifications")
 
 
-class Workspaces(Resource):
+class Workspaces(Deletable[Workspace]):
     """Workspaces: ``list``, ``get``, ``create``, ``update``, ``delete``, and OAuth overrides."""
+
+    _path = "/workspaces"
+    _id_name = "workspace_id"
+    _model = Workspace
 
     def list(
         self,
@@ -40,15 +51,9 @@ class Workspaces(Resource):
         cursor: str | None = None,
     ) -> Pager[Workspace]:
         """Every workspace the credentials may see (or just ``workspace_ids``)."""
-        params = Params().add("workspaceIds", check_uuids(workspace_ids, "workspace_ids") or None)
-        if include_deleted:
-            params.add("includeDeleted", True)
-        return self._pager("/workspaces", Workspace, params, page_size=page_size, cursor=cursor)
-
-    async def get(self, workspace_id: str, /) -> Workspace:
-        """One workspace. Raises ``NotFoundError`` if there is none with this id."""
-        path = f"/workspaces/{check_uuid(workspace_id, 'workspace_id')}"
-        return await self._call("GET", path, Workspace)
+        params = Params().uuids("workspaceIds", workspace_ids, "workspace_ids")
+        params.flag("includeDeleted", include_deleted)
+        return self._pager(self._path, Workspace, params, page_size=page_size, cursor=cursor)
 
     async def create(
         self,
@@ -61,15 +66,11 @@ class Workspaces(Resource):
         """Create a workspace. Not resent after an ambiguous failure."""
         body = WorkspaceCreate(
             name=check_name(name, "name"),
-            organization_id=(
-                UNSET
-                if organization_id is UNSET
-                else check_uuid(organization_id, "organization_id")
-            ),
+            organization_id=optional_uuid(organization_id, "organization_id"),
             notifications=_notifications(notifications),
-            region_id=UNSET if region_id is UNSET else check_uuid(region_id, "region_id"),
+            region_id=optional_uuid(region_id, "region_id"),
         )
-        return await self._call("POST", "/workspaces", Workspace, body=body)
+        return await self._call("POST", self._path, Workspace, body=body)
 
     async def update(
         self,
@@ -82,18 +83,12 @@ class Workspaces(Resource):
     ) -> Workspace:
         """Change some fields (PATCH); only the arguments given are sent."""
         body = WorkspaceUpdate(
-            name=UNSET if name is UNSET else check_name(name, "name"),
+            name=optional_name(name, "name"),
             notifications=_notifications(notifications),
-            region_id=UNSET if region_id is UNSET else check_uuid(region_id, "region_id"),
+            region_id=optional_uuid(region_id, "region_id"),
         )
-        path = f"/workspaces/{check_uuid(workspace_id, 'workspace_id')}"
+        path = self._item_path(workspace_id)
         return await self._call("PATCH", path, Workspace, body=body, retry_safe=True)
-
-    async def delete(self, workspace_id: str, /) -> None:
-        """Delete a workspace."""
-        await self._call_no_content(
-            "DELETE", f"/workspaces/{check_uuid(workspace_id, 'workspace_id')}"
-        )
 
     async def set_oauth_credentials(
         self,
@@ -105,21 +100,13 @@ class Workspaces(Resource):
         configuration: Mapping[str, Any],
     ) -> None:
         """Create or replace the workspace's OAuth app credentials for one connector (PUT)."""
-        body = WorkspaceOAuthCredentials(
-            actor_type=check_enum(ActorType, actor_type, "actor_type"),
-            name=check_name(name, "name"),
-            configuration=configuration_arg(configuration),
-        )
-        path = f"/workspaces/{check_uuid(workspace_id, 'workspace_id')}/oauthCredentials"
+        body = oauth_credentials_body(WorkspaceOAuthCredentials, actor_type, name, configuration)
+        path = f"{self._item_path(workspace_id)}/oauthCredentials"
         await self._call_no_content("PUT", path, body=body)
 
     async def delete_oauth_credentials(
         self, workspace_id: str, actor_type: ActorType | str, name: str, /
     ) -> None:
         """Delete the workspace's OAuth app credentials for one connector."""
-        kind = check_enum(ActorType, actor_type, "actor_type")
-        path = (
-            f"/workspaces/{check_uuid(workspace_id, 'workspace_id')}/oauthCredentials/"
-            f"{segment(kind.value)}/{segment(check_name(name, 'name'))}"
-        )
+        path = oauth_credentials_path(self._item_path(workspace_id), actor_type, name)
         await self._call_no_content("DELETE", path)
