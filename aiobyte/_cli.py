@@ -707,8 +707,23 @@ async def _serve_fake(port: int, path_prefix: str, workspaces: int, out: TextIO)
         token = fake.issue_token(3600)
         print(f"  e.g. curl -H 'Authorization: Bearer {token}' {fake.base_url}/sources", file=out)
         print("press Ctrl-C to stop", file=out, flush=True)
-        await anyio.sleep_forever()
+        stopped_by = await _until_stopped()
+    print(f"fake Airbyte stopped ({stopped_by})", file=out, flush=True)
     return ExitCode.OK
+
+
+async def _until_stopped() -> str:
+    """Wait for SIGINT or SIGTERM (a clean stop, exit code 0); the signal's name."""
+    import signal
+
+    try:
+        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+            async for received in signals:
+                return signal.Signals(received).name
+    except NotImplementedError:  # no signal handlers in this loop (Windows): Ctrl-C raises
+        pass
+    await anyio.sleep_forever()
+    return "cancelled"  # not reached
 
 
 def main(argv: Sequence[str] | None = None) -> int:

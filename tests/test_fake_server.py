@@ -22,7 +22,6 @@ from aiobyte.testing import (
     Seeded,
     sample_configuration,
 )
-from aiobyte.testing.pytest_plugin import fake_airbyte  # noqa: F401  (registers the fixture)
 
 pytestmark = pytest.mark.anyio
 
@@ -961,7 +960,7 @@ async def test_app_works_with_aiohttp_test_utilities(http: aiohttp.ClientSession
         assert page["next"].startswith(str(server.make_url("/v1/sources")))
 
 
-async def test_pytest_plugin_fixture(fake_airbyte: FakeAirbyte) -> None:  # noqa: F811
+async def test_pytest_plugin_fixture(fake_airbyte: FakeAirbyte) -> None:
     assert len(fake_airbyte.state.workspaces.ids()) == 2
     assert fake_airbyte.base_url.startswith("http://127.0.0.1:")
     client = fake_airbyte.client()

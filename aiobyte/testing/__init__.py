@@ -8,9 +8,13 @@
             ...
 
 :class:`FakeAirbyte` serves on 127.0.0.1 and behaves like the real server: tokens
-with a lifetime, resources in memory, pagination with its real quirks, problem-detail
-errors, and faults injected on demand through ``fake.faults``. The pytest plugin
-(:mod:`aiobyte.testing.pytest_plugin`) offers it as the ``fake_airbyte`` fixture.
+with a lifetime (applications' client credentials, Embedded scoped tokens held to their
+workspace), resources in memory, jobs that advance with the clock, pagination with its
+real quirks, problem-detail errors, and faults injected on demand through
+``fake.faults`` (:meth:`Faults.inject`). ``fake.stats`` counts and records what it saw.
+The pytest plugin (:mod:`aiobyte.testing.pytest_plugin`) offers it as the
+``fake_airbyte`` and ``airbyte_client`` fixtures; ``aiobyte fake-server`` serves it on
+the command line. The README's "Testing your code against a fake Airbyte" is the guide.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from aiobyte._clock import ManualClock
 
 from ._data import CONFIGURATION_KINDS, sample_configuration
 from ._faults import Fault, Faults
-from ._server import FakeAirbyte, Seeded
+from ._server import FakeAirbyte, Grant, Seeded
 from ._state import JobPlan, State
 from ._stats import RecordedRequest, Stats
 
@@ -28,6 +32,7 @@ __all__ = [
     "FakeAirbyte",
     "Fault",
     "Faults",
+    "Grant",
     "JobPlan",
     "ManualClock",
     "RecordedRequest",

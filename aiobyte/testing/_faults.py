@@ -1,12 +1,14 @@
 """Fault injection: make the fake misbehave the way real servers and networks do.
 
-A :class:`Fault` applies to the next ``times`` requests that match its route; the
-server asks :meth:`Faults.take` for one before it handles each request.
+A :class:`Fault` applies to the next ``times`` requests that match its route, or to a
+``probability`` fraction of them drawn from the fake's seeded RNG; the server asks
+:meth:`Faults.take` for one before it handles each request.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -34,7 +36,10 @@ class Fault:
     html: bool = False
     truncate: bool = False
     remaining: int | None = 1
+    probability: float = 1.0
     hits: int = 0
+    #: Matching requests it let through because the draw said no (``probability`` < 1).
+    spared: int = 0
 
     @property
     def exhausted(self) -> bool:
@@ -43,11 +48,16 @@ class Fault:
 
 
 class Faults:
-    """The faults waiting to be applied, FIFO per route; ``"*"`` matches every route."""
+    """The faults waiting to be applied, FIFO per route; ``"*"`` matches every route.
 
-    def __init__(self, routes: Collection[str]) -> None:
+    ``rng`` draws the chance of a ``probability`` fault (``FakeAirbyte(seed=...)``
+    seeds it, so a run that failed can be replayed).
+    """
+
+    def __init__(self, routes: Collection[str], *, rng: random.Random | None = None) -> None:
         self._routes = frozenset(routes)
         self._faults: list[Fault] = []
+        self.rng = rng if rng is not None else random.Random()
         # Faults may be injected from another thread while the server runs.
         self._lock = threading.Lock()
 
@@ -63,6 +73,7 @@ class Faults:
         html: bool = False,
         truncate: bool = False,
         times: int | None = 1,
+        probability: float = 1.0,
     ) -> Fault:
         """Make the next ``times`` requests to ``route`` misbehave (``None`` = forever, 0 = none).
 
@@ -78,6 +89,12 @@ class Faults:
         fault with only ``latency`` or ``headers`` delays or decorates real answers).
         Route-specific faults take precedence over ``"*"``.
 
+        ``probability`` (0..1) makes each matching request misbehave only with that
+        chance, drawn from the fake's RNG (seeded by ``FakeAirbyte(seed=...)``); ``times``
+        then counts the requests it did hit (``times=None, probability=0.1``: one request
+        in ten, for ever). A request it spares goes on to the next fault that matches, if
+        any, else to the normal handler.
+
         Raises ``ValueError`` for an unknown route or out-of-range numbers.
         """
         if route != "*" and route not in self._routes:
@@ -91,6 +108,8 @@ class Faults:
             raise ValueError("times must be >= 0, or None for forever")
         if latency < 0 or not math.isfinite(latency):
             raise ValueError("latency must be a finite number of seconds >= 0")
+        if not 0.0 <= probability <= 1.0:
+            raise ValueError("probability must be between 0 and 1")
         fault = Fault(
             route=route,
             status=status,
@@ -101,6 +120,7 @@ class Faults:
             html=html,
             truncate=truncate,
             remaining=times,
+            probability=float(probability),
         )
         if times != 0:  # times=0 injects nothing (handy in parametrized tests)
             with self._lock:
@@ -127,19 +147,19 @@ class Faults:
     def take(self, route: str | None) -> Fault | None:
         """The fault for one request to ``route`` (``None``: no known route), counted."""
         with self._lock:
-            chosen = None
-            if route is not None:
-                chosen = next((f for f in self._faults if f.route == route), None)
-            if chosen is None:
-                chosen = next((f for f in self._faults if f.route == "*"), None)
-            if chosen is None:
-                return None
-            chosen.hits += 1
-            if chosen.remaining is not None:
-                chosen.remaining -= 1
-                if chosen.remaining <= 0:
-                    self._faults.remove(chosen)
-            return chosen
+            candidates = [f for f in self._faults if route is not None and f.route == route]
+            candidates += [f for f in self._faults if f.route == "*"]
+            for fault in candidates:
+                if fault.probability < 1.0 and self.rng.random() >= fault.probability:
+                    fault.spared += 1
+                    continue
+                fault.hits += 1
+                if fault.remaining is not None:
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        self._faults.remove(fault)
+                return fault
+            return None
 
     def __len__(self) -> int:
         return len(self._faults)

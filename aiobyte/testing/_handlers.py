@@ -44,6 +44,7 @@ from ._state import (
     NotFound,
     State,
 )
+from ._state_more import AdminState
 
 __all__ = ["Resources"]
 
@@ -55,8 +56,11 @@ _ORDER_BY = re.compile(r"^(\w+)\|(ASC|DESC)$")
 class Resources:
     """Handlers for workspaces, sources, destinations, connections, jobs, tags and streams."""
 
-    def __init__(self, state: State, page_default_limit: Callable[[], int]) -> None:
+    def __init__(
+        self, state: State, admin: AdminState, page_default_limit: Callable[[], int]
+    ) -> None:
         self.state = state
+        self.admin = admin
         self._default_limit = page_default_limit
 
     def routes(self) -> list[tuple[str, str, Handler]]:
@@ -132,11 +136,21 @@ class Resources:
         return self._list(call, self.state.workspaces, "/workspaces")
 
     def create_workspace(self, call: Call) -> web.Response:
-        """POST /workspaces"""
+        """POST /workspaces: in ``organizationId``, its data residency the name of
+        ``regionId``'s region (400 for either unknown: the spec has no 404 here)."""
         body = call.json()
         name = body_str(body, "name")
         assert name is not None
-        workspace = self.state.new_workspace(name)
+        organization_id = body_uuid(body, "organizationId", required=False)
+        if organization_id is not None and organization_id not in self.admin.organizations:
+            raise bad_request(f"No organization with id {organization_id}.")
+        extra: JSON = {}
+        region_id = body_uuid(body, "regionId", required=False)
+        if region_id is not None:
+            extra["dataResidency"] = self._region_name(region_id)
+        workspace = self.state.new_workspace(name, **extra)
+        if organization_id is not None:
+            self.state.workspace_organizations[workspace["workspaceId"]] = organization_id
         notifications = body_object(body, "notifications", required=False)
         if notifications:
             workspace = self.state.workspaces.update(
@@ -161,7 +175,17 @@ class Resources:
         notifications = body_object(body, "notifications", required=False)
         if notifications is not None:
             changes["notifications"] = merge_patch(workspace["notifications"], notifications)
+        region_id = body_uuid(body, "regionId", required=False)
+        if region_id is not None:
+            changes["dataResidency"] = self._region_name(region_id)
         return json_response(self.state.workspaces.update(workspace_id, changes))
+
+    def _region_name(self, region_id: str) -> str:
+        """A workspace's data residency in a region: its name, lower case (400 if unknown)."""
+        region = self.admin.regions.items.get(region_id)
+        if region is None or region_id not in self.admin.regions:
+            raise bad_request(f"No region with id {region_id}.")
+        return str(region["name"]).lower()
 
     def delete_workspace(self, call: Call) -> web.Response:
         """DELETE /workspaces/{workspaceId}"""
@@ -534,7 +558,10 @@ class Resources:
         assert workspace_id is not None
         self._get(self.state.workspaces, workspace_id)
         if any(t["name"] == name for t in self.state.tags.query(workspace_ids=(workspace_id,))):
-            raise conflict(f"A tag named {name!r} already exists in this workspace.")
+            raise conflict(
+                f"A tag named {name!r} already exists in this workspace.",
+                title="tag-already-exists",
+            )
         tag = {
             "tagId": str(uuid.uuid4()),
             "name": name,

@@ -116,12 +116,12 @@ class AdminResources:
     def __init__(
         self,
         admin: AdminState,
-        issue_token: Callable[[], str],
+        issue_scoped_token: Callable[[str], str],
         page_default_limit: Callable[[], int],
     ) -> None:
         self.admin = admin
         self.state = admin.state
-        self._issue_token = issue_token
+        self._issue_scoped_token = issue_scoped_token
         self._default_limit = page_default_limit
 
     def routes(self) -> list[tuple[str, str, Handler]]:
@@ -545,7 +545,10 @@ class AdminResources:
         for group in self.admin.groups.query():
             same = group["organizationId"] == organization_id and group["name"] == name
             if same and group["groupId"] != group_id:
-                raise conflict(f"A group named {name!r} already exists in the organization.")
+                raise conflict(
+                    f"A group named {name!r} already exists in the organization.",
+                    title="group-already-exists",
+                )
 
     def list_groups(self, call: Call) -> web.Response:
         """GET /groups?organizationId=...: paged with limit and offset."""
@@ -622,7 +625,10 @@ class AdminResources:
         group_id = self._group_id(call)
         user = _get(self.admin.users, _required_uuid(call.json(), "userId"))
         if any(m["userId"] == user["id"] for m in self._members(group_id)):
-            raise conflict(f"User {user['id']} is already a member of this group.")
+            raise conflict(
+                f"User {user['id']} is already a member of this group.",
+                title="group-member-already-exists",
+            )
         member = {
             "memberId": str(uuid.uuid4()),
             "groupId": group_id,
@@ -657,7 +663,10 @@ class AdminResources:
         permission = {"groupId": group_id, "permissionType": kind, **self._scope(body)}
         for existing in self._group_permissions(group_id):
             if {k: existing.get(k) for k in permission} == permission:
-                raise conflict("The group has this permission already.")
+                raise conflict(
+                    "The group has this permission already.",
+                    title="group-permission-already-exists",
+                )
         permission = {"permissionId": str(uuid.uuid4()), **permission}
         return json_response(self.admin.group_permissions.add(permission), status=201)
 
@@ -674,28 +683,36 @@ class AdminResources:
     # -- embedded ------------------------------------------------------------------------
 
     def widget_token(self, call: Call) -> web.Response:
-        """POST /embedded/widget_token: base64 of ``{"token", "widgetUrl"}``, as Airbyte's."""
+        """POST /embedded/widget_token: base64 of ``{"token", "widgetUrl"}``, as Airbyte's.
+
+        The token is scoped to the external user's workspace in the organization,
+        created on first use (named after ``externalUserId``), as the server does.
+        """
         body = call.json()
         origin = _required(body, "allowedOrigin")
         external_user = _required(body, "externalUserId")
         organization_id = _required_uuid(body, "organizationId")
         _get(self.admin.organizations, organization_id)
-        query = urlencode({"organizationId": organization_id, "externalUserId": external_user})
+        workspace_id = self.admin.embedded_workspace(organization_id, external_user)
+        query = urlencode(
+            {
+                "organizationId": organization_id,
+                "externalUserId": external_user,
+                "workspaceId": workspace_id,
+            }
+        )
         payload = {
-            "token": self._issue_token(),
+            "token": self._issue_scoped_token(workspace_id),
             "widgetUrl": f"{origin.rstrip('/')}/embedded-widget?{query}",
         }
         token = base64.b64encode(msgjson.encode(payload)).decode("ascii")
         return json_response({"token": token})
 
     def scoped_token(self, call: Call) -> web.Response:
-        """POST /embedded/scoped_token: a bearer token this fake accepts.
-
-        The fake does not confine it to the workspace, as the server does.
-        """
+        """POST /embedded/scoped_token: a bearer token that only reaches that workspace."""
         workspace_id = _required_uuid(call.json(), "workspaceId")
         _get(self.state.workspaces, workspace_id)
-        return json_response({"token": self._issue_token()})
+        return json_response({"token": self._issue_scoped_token(workspace_id)})
 
     def embedded_organizations(self, call: Call) -> web.Response:
         """GET /embedded/organizations: ``{"organizations": [...]}`` with the permission."""

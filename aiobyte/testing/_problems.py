@@ -24,6 +24,7 @@ __all__ = [
     "conflict",
     "decode_body",
     "default_body",
+    "forbidden",
     "html_response",
     "internal_error",
     "json_response",
@@ -37,8 +38,9 @@ __all__ = [
 PROBLEM_JSON = "application/problem+json"
 _ERRORS = "https://reference.airbyte.com/reference/errors"
 
-# title -> (status, type, detail), copied from api-problems.yaml.
-_PROBLEMS: dict[str, tuple[int, str, str]] = {
+# name -> (status, type, detail[, title]), copied from api-problems.yaml; the title is
+# the name unless given (the newer problems have titles in words).
+_PROBLEMS: dict[str, tuple[int, str, str] | tuple[int, str, str, str]] = {
     "bad-request": (
         400,
         f"{_ERRORS}#bad-request",
@@ -57,6 +59,30 @@ _PROBLEMS: dict[str, tuple[int, str, str]] = {
     ),
     "try-again-later": (409, f"{_ERRORS}#try-again-later", "Please try again later."),
     "state-conflict": (409, f"{_ERRORS}#409-state-conflict", "State conflict"),
+    "tag-already-exists": (
+        409,
+        "error:tag-already-exists",
+        "A tag with this name already exists in this workspace.",
+        "Tag already exists",
+    ),
+    "group-already-exists": (
+        409,
+        "error:group-already-exists",
+        "A group with this name already exists in this organization.",
+        "Group already exists",
+    ),
+    "group-member-already-exists": (
+        409,
+        "error:group-member-already-exists",
+        "This user is already a member of this group.",
+        "Group member already exists",
+    ),
+    "group-permission-already-exists": (
+        409,
+        "error:group-permission-already-exists",
+        "This group already has this permission.",
+        "Group permission already exists",
+    ),
     "unprocessable-entity": (
         422,
         f"{_ERRORS}#unprocessable-entity",
@@ -149,13 +175,13 @@ def html_response(status: int = 200) -> web.Response:
 
 
 def problem(
-    title: str, *, detail: str | None = None, data: dict[str, Any] | None = None
+    name: str, *, detail: str | None = None, data: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The problem-details body named by ``title`` (e.g. ``"resource-not-found"``)."""
-    status, type_, default_detail = _PROBLEMS[title]
+    """The problem-details body named ``name`` (e.g. ``"resource-not-found"``)."""
+    status, type_, default_detail, *title = _PROBLEMS[name]
     return {
         "type": type_,
-        "title": title,
+        "title": title[0] if title else name,
         "status": status,
         "detail": detail or default_detail,
         "data": data if data is not None else {"message": detail or default_detail},
@@ -163,10 +189,10 @@ def problem(
 
 
 def problem_response(
-    title: str, *, detail: str | None = None, data: dict[str, Any] | None = None
+    name: str, *, detail: str | None = None, data: dict[str, Any] | None = None
 ) -> web.Response:
     """A problem-details answer (``application/problem+json``)."""
-    body = problem(title, detail=detail, data=data)
+    body = problem(name, detail=detail, data=data)
     return json_response(body, status=body["status"], content_type=PROBLEM_JSON)
 
 
@@ -207,8 +233,14 @@ def unprocessable(message: str) -> ApiError:
 
 
 def conflict(message: str, *, title: str = "try-again-later") -> ApiError:
-    """409 with ``message`` (``try-again-later`` or ``state-conflict``)."""
+    """409 with ``message``: ``try-again-later``, ``state-conflict`` or one of the
+    ``*-already-exists`` problems."""
     return ApiError(problem_response(title, detail=message, data={"message": message}))
+
+
+def forbidden(message: str) -> ApiError:
+    """403 with ``message``, as the server's permission checks answer."""
+    return ApiError(problem_response("forbidden", detail=message, data={"message": message}))
 
 
 def not_found(resource_type: str, resource_id: object) -> ApiError:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from multidict import MultiMapping
 
 __all__ = [
+    "UUID_PATTERN",
     "Call",
     "Handler",
     "body_object",
@@ -43,6 +44,8 @@ __all__ = [
 JSON = dict[str, Any]
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+#: A UUID as the server parses one.
+UUID_PATTERN = _UUID
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _MAX_LIMIT = 100
 

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import math
+import random
 import re
 import secrets
 import uuid
@@ -38,6 +39,7 @@ from ._problems import (
     ApiError,
     bad_request,
     default_body,
+    forbidden,
     html_response,
     internal_error,
     json_response,
@@ -45,6 +47,7 @@ from ._problems import (
     unauthorized,
 )
 from ._requests import Call, Handler
+from ._scopes import requested_workspaces
 from ._state import JobPlan, State
 from ._state_more import AdminState
 from ._stats import RecordedRequest, Stats
@@ -52,7 +55,7 @@ from ._stats import RecordedRequest, Stats
 if TYPE_CHECKING:
     from aiobyte import AirbyteClient
 
-__all__ = ["STATS_PATH", "FakeAirbyte", "Seeded", "TOKEN_ROUTE"]
+__all__ = ["STATS_PATH", "FakeAirbyte", "Grant", "Seeded", "TOKEN_ROUTE"]
 
 JSON = dict[str, Any]
 
@@ -64,6 +67,21 @@ _TOKEN_ANSWERS = ("full", "access_token_only")
 _JOB_HISTORY = ("succeeded", "failed", "succeeded", "cancelled", "succeeded")
 # How long closing waits for handlers still running (e.g. inside a latency fault).
 _SHUTDOWN_TIMEOUT = 0.5
+#: The claim of an Embedded scoped token that names its workspace (as the server's).
+SCOPE_CLAIM = "io.airbyte.auth.workspace_scope"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a bearer token the fake issued stands for.
+
+    ``subject`` is the application's client id (or the Basic-auth user);
+    ``workspace_id`` is set for an Embedded scoped token, held to that workspace.
+    """
+
+    subject: str
+    expires_at: float
+    workspace_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +151,22 @@ class FakeAirbyte:
     jobs and tags in memory, paginates exactly as the real server does (``next`` links
     built from ``public_url``, the jobs defects included), answers problem details and
     lets tests inject faults. Use it as ``async with FakeAirbyte() as fake:``.
+
+    Options (all keyword-only): ``path_prefix`` the API's path (``"/v1"`` like Cloud,
+    ``"/api/public/v1"`` like self-managed); ``host``/``port`` where to listen (port 0: a
+    free one); ``public_url`` the base of ``next``/``previous`` links (the fake's own by
+    default); ``clock`` what time it is (a :class:`ManualClock` to drive token expiry and
+    jobs by hand); ``token_lifetime`` a token's life in seconds (its ``exp``);
+    ``token_expires_in`` what the token answer's ``expires_in`` says (the lifetime by
+    default, ``None`` to leave it out); ``token_answer`` ``"full"`` or
+    ``"access_token_only"`` (older self-managed); ``token_accepts_form`` whether a
+    form-encoded token request works; ``basic_auth`` the HTTP Basic user and password
+    accepted (``None``: none); ``scoped_token_lifetime`` the life of Embedded scoped and
+    widget tokens; ``page_default_limit`` the page size without ``limit``;
+    ``record_requests`` keep every request in ``stats.requests``; ``seed`` seeds the
+    draws of ``probability`` faults and the generated data (without it the data is the
+    same on every run and the faults draw from a random seed, kept in ``random_seed``);
+    ``backlog`` the listen queue of its socket.
     """
 
     def __init__(
@@ -150,14 +184,22 @@ class FakeAirbyte:
         basic_auth: tuple[str, str] | None = ("airbyte", "password"),
         page_default_limit: int = 20,
         record_requests: bool = True,
+        seed: int | None = None,
+        backlog: int = 1024,
+        scoped_token_lifetime: float = 900.0,
     ) -> None:
         prefix = "/" + path_prefix.strip("/") if path_prefix.strip("/") else ""
         self.path_prefix = prefix
         self.host = host
         self.port = port
+        #: The listen queue of the socket: room for that many connections not accepted
+        #: yet (the kernel caps it at ``net.core.somaxconn``).
+        self.backlog = backlog
         self.public_url = public_url.rstrip("/") if public_url else None
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.token_lifetime = float(token_lifetime)
+        #: How long an Embedded scoped or widget token lives (the server's default: 15 min).
+        self.scoped_token_lifetime = float(scoped_token_lifetime)
         self._token_expires_in: int | EllipsisType | None = ...
         self.token_expires_in = token_expires_in
         self._token_answer = "full"
@@ -167,25 +209,31 @@ class FakeAirbyte:
         self.page_default_limit = page_default_limit
         #: Keep every request in ``stats.requests`` (turn off for long benchmarks).
         self.record_requests = record_requests
+        #: The seed of the draws of ``probability`` faults: given, or drawn at random;
+        #: pass it back as ``seed=`` to replay a run.
+        self.random_seed: int = seed if seed is not None else random.randrange(2**32)
 
         self.client_id = str(uuid.uuid4())
         self.client_secret = _b64url(secrets.token_bytes(48))
         self._signing_key = secrets.token_bytes(32)
-        self._tokens: dict[str, float] = {}  # jti -> exp, for tokens still honoured
+        self._tokens: dict[str, Grant] = {}  # jti -> grant, for tokens still honoured
 
-        self.state = State(self.clock)
+        rng = random.Random(self.random_seed)
+        self.state = State(self.clock, rng=random.Random(0 if seed is None else seed))
         self.stats = Stats()
-        self._resources = Resources(self.state, lambda: self.page_default_limit)
         #: Organizations, users, groups, regions, ... with ``add_*`` helpers to seed them.
         self.admin = AdminState(self.state)
-        self._admin = AdminResources(self.admin, self.issue_token, lambda: self.page_default_limit)
+        self._resources = Resources(self.state, self.admin, lambda: self.page_default_limit)
+        self._admin = AdminResources(
+            self.admin, self._issue_scoped_token, lambda: self.page_default_limit
+        )
         self._static: dict[tuple[str, str], Route] = {}
         self._dynamic: list[Route] = []
         self._add_route(Route("POST", "/applications/token", self._token_endpoint, auth=False))
         self._add_route(Route("GET", "/health", self._health, auth=False))
         for method, template, handler in (*self._resources.routes(), *self._admin.routes()):
             self._add_route(Route(method, template, handler))
-        self.faults = Faults(self.routes)
+        self.faults = Faults(self.routes, rng=rng)
 
         self.app = web.Application()
         # Registered before the catch-all so that it is matched first.
@@ -228,11 +276,17 @@ class FakeAirbyte:
         if self._runner is not None:
             raise RuntimeError("FakeAirbyte is already started")
         runner = web.AppRunner(
-            self.app, access_log=None, handle_signals=False, shutdown_timeout=_SHUTDOWN_TIMEOUT
+            self.app,
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=_SHUTDOWN_TIMEOUT,
+            # A client that hangs up cancels its handler (a latency fault stops waiting),
+            # so ``stats.in_flight`` settles when the client goes, not when the fault ends.
+            handler_cancellation=True,
         )
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.host, self.port)
+            site = web.TCPSite(runner, self.host, self.port, backlog=self.backlog)
             await site.start()
         except BaseException:
             await runner.cleanup()
@@ -274,13 +328,17 @@ class FakeAirbyte:
     def client(self, **kwargs: Any) -> AirbyteClient:
         """An ``aiobyte.AirbyteClient`` for this fake with its application's credentials.
 
-        ``kwargs`` are passed on and win; with ``token=...`` no client credentials are sent.
+        ``kwargs`` are passed on and win; with ``token=...`` (or ``auth=...``) no client
+        credentials are sent. A fake on a :class:`ManualClock` shares it with the client,
+        so the client's waits (backoff, ``jobs.wait``) move the fake's time.
         """
         import aiobyte
 
         options: dict[str, Any] = {"base_url": self.base_url}
-        if "token" not in kwargs:
+        if "token" not in kwargs and "auth" not in kwargs:
             options.update(client_id=self.client_id, client_secret=self.client_secret)
+        if not isinstance(self.clock, SystemClock):
+            options["clock"] = self.clock
         options.update(kwargs)
         return aiobyte.AirbyteClient(**options)
 
@@ -290,61 +348,106 @@ class FakeAirbyte:
 
     # -- tokens ----------------------------------------------------------------------------
 
-    def issue_token(self, lifetime: float | None = None) -> str:
-        """Mint a bearer token this fake accepts, valid ``lifetime`` s (``token_lifetime``)."""
+    def issue_token(
+        self,
+        lifetime: float | None = None,
+        *,
+        workspace_id: str | None = None,
+        subject: str | None = None,
+    ) -> str:
+        """Mint a bearer token this fake accepts, valid ``lifetime`` s (``token_lifetime``).
+
+        With ``workspace_id`` it is an Embedded scoped token: a request made with it must
+        name that workspace and nothing else, or it gets 403 (as on the real server).
+        ``subject`` is its ``sub`` claim (the fake's own client id by default).
+        """
         lifetime = self.token_lifetime if lifetime is None else float(lifetime)
         iat = math.floor(self.clock.time())
         exp = iat + lifetime
         jti = uuid.uuid4().hex
-        claims = {
-            "sub": self.client_id,
+        subject = subject or self.client_id
+        claims: JSON = {
+            "sub": subject,
             "iat": iat,
             "exp": int(exp) if exp.is_integer() else exp,
             "jti": jti,
         }
+        if workspace_id is not None:
+            claims["aud"] = "airbyte-server"
+            claims["roles"] = ["EMBEDDED_END_USER"]
+            claims[SCOPE_CLAIM] = {"workspaceId": workspace_id}
         header = _b64url(msgjson.encode({"alg": "HS256", "typ": "JWT"}))
         payload = _b64url(msgjson.encode(claims))
         signature = self._sign(f"{header}.{payload}")
-        self._tokens[jti] = exp
+        self._tokens[jti] = Grant(subject, exp, workspace_id)
         return f"{header}.{payload}.{signature}"
+
+    def _issue_scoped_token(self, workspace_id: str) -> str:
+        return self.issue_token(self.scoped_token_lifetime, workspace_id=workspace_id)
 
     def revoke_tokens(self) -> None:
         """Reject every token issued so far (401) from now on."""
         self._tokens.clear()
 
+    def revoke_token(self, token: str) -> None:
+        """Reject this one token (401) from now on; the others stay good."""
+        jti = self._jti(token)
+        if jti is not None:
+            self._tokens.pop(jti, None)
+
+    def grant_of(self, token: str) -> Grant | None:
+        """What a token stands for, if this fake issued it and it is still good."""
+        jti = self._jti(token)
+        grant = self._tokens.get(jti) if jti is not None else None
+        if grant is None or grant.expires_at <= self.clock.time():
+            return None
+        return grant
+
     def _sign(self, signing_input: str) -> str:
         return _b64url(hmac.new(self._signing_key, signing_input.encode(), hashlib.sha256).digest())
 
-    def _token_valid(self, token: str) -> bool:
+    def _jti(self, token: str) -> str | None:
+        """The token's id, if its signature is this fake's."""
         parts = token.split(".")
         if len(parts) != 3 or not hmac.compare_digest(
             self._sign(f"{parts[0]}.{parts[1]}").encode(), parts[2].encode()
         ):
-            return False
+            return None
         try:
             claims = msgjson.decode(_b64url_decode(parts[1]))
         except (ValueError, DecodeError):
-            return False
+            return None
         jti = claims.get("jti") if isinstance(claims, dict) else None
-        exp = self._tokens.get(jti) if isinstance(jti, str) else None
-        return exp is not None and exp > self.clock.time()
+        return jti if isinstance(jti, str) else None
 
-    def _authorized(self, request: web.Request) -> bool:
+    def _authorized(self, request: web.Request) -> Grant | None:
         scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
         credentials = credentials.strip()
         if scheme.lower() == "bearer":
-            return self._token_valid(credentials)
+            return self.grant_of(credentials)
         if scheme.lower() == "basic" and self.basic_auth is not None:
             try:
                 decoded = base64.b64decode(credentials, validate=True)
             except ValueError:
-                return False
+                return None
             user, sep, password = decoded.partition(b":")
             expected_user, expected_password = (s.encode() for s in self.basic_auth)
             same_user = hmac.compare_digest(user, expected_user)
             same_password = hmac.compare_digest(password, expected_password)
-            return bool(sep) and same_user and same_password
-        return False
+            if sep and same_user and same_password:
+                return Grant(self.basic_auth[0], math.inf)
+        return None
+
+    def _application_secret(self, client_id: str) -> str | None:
+        """The secret of the application with this client id (the fake's own, or one
+        created through the API and not deleted)."""
+        if hmac.compare_digest(client_id.encode(), self.client_id.encode()):
+            return self.client_secret
+        for application in self.admin.applications.query():
+            if application["clientId"] == client_id:
+                secret = application["clientSecret"]
+                return secret if isinstance(secret, str) else None
+        return None
 
     def _token_endpoint(self, call: Call) -> web.Response:
         """POST /applications/token: JSON (or form) client credentials -> a bearer token."""
@@ -361,11 +464,10 @@ class FakeAirbyte:
         grant = fields.get("grant-type", fields.get("grant_type"))
         if grant is not None and grant != "client_credentials":
             raise bad_request(f"Unsupported grant type {grant!r}: use client_credentials.")
-        same_id = hmac.compare_digest(client_id.encode(), self.client_id.encode())
-        same_secret = hmac.compare_digest(client_secret.encode(), self.client_secret.encode())
-        if not (same_id and same_secret):
+        expected = self._application_secret(client_id)
+        if expected is None or not hmac.compare_digest(client_secret.encode(), expected.encode()):
             raise unauthorized()
-        answer: JSON = {"access_token": self.issue_token()}
+        answer: JSON = {"access_token": self.issue_token(subject=client_id)}
         if self.token_answer == "full":
             answer["token_type"] = "Bearer"
             if self.token_expires_in is not None:
@@ -471,6 +573,10 @@ class FakeAirbyte:
             if record is not None and not (fault is not None and fault.drop):
                 self.stats.answered(record, response)
             return response
+        except asyncio.CancelledError:
+            # The client hung up (or the fake is closing) before the answer was ready.
+            self.stats.abandoned += 1
+            raise
         finally:
             if not is_token:
                 self.stats.leave(counted)
@@ -486,18 +592,41 @@ class FakeAirbyte:
         if relative is None:
             return html_response()
         if matched is None:
-            message = f"No API endpoint {request.method} {relative or '/'}."
-            return problem_response("resource-not-found", detail=message, data={"message": message})
+            endpoint = f"{request.method} {relative or '/'}"
+            data = {"resourceType": "endpoint", "resourceId": endpoint, "message": endpoint}
+            return problem_response(
+                "resource-not-found", detail=f"No API endpoint {endpoint}.", data=data
+            )
         route, params = matched
         try:
-            if route.auth and not self._authorized(request):
-                raise unauthorized()
+            if route.auth:
+                grant = self._authorized(request)
+                if grant is None:
+                    raise unauthorized()
+                if grant.workspace_id is not None:
+                    self._check_scope(grant.workspace_id, route, params, request, body)
             return route.handler(Call(request, params, body, self._public_url(request)))
         except ApiError as exc:
             return exc.response
         except Exception as exc:  # a bug in the fake: answer like the server, keep it
             self.stats.server_errors.append(exc)
             return internal_error().response
+
+    def _check_scope(
+        self,
+        workspace_id: str,
+        route: Route,
+        params: dict[str, str],
+        request: web.Request,
+        body: bytes,
+    ) -> None:
+        """403 unless the request names exactly the scoped token's workspace."""
+        named = requested_workspaces(self.state, route.template, params, request.query, body)
+        if named != {workspace_id}:
+            raise forbidden(
+                f"This token is scoped to workspace {workspace_id}: {route.key} must name "
+                "that workspace (workspaceIds, or a resource in it) and nothing else."
+            )
 
     def _stamp(self, response: web.Response) -> web.Response:
         """Date the answer by the fake's clock (a ManualClock's time, not the wall's)."""

@@ -280,6 +280,9 @@ class State:
         self.default_plan = JobPlan()
         #: ``(workspaceId, actorType, name) -> configuration`` of OAuth overrides.
         self.oauth_credentials: dict[tuple[str, str, str], JSON] = {}
+        #: ``workspaceId -> organizationId`` of workspaces created in an organization (the
+        #: API does not answer it, so it is kept beside the workspace).
+        self.workspace_organizations: dict[str, str] = {}
         self._next_job_id = 1
 
     def now(self) -> float:

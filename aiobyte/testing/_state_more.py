@@ -61,6 +61,8 @@ class AdminState:
         }
         #: ``(organizationId, actorType, name) -> configuration`` of OAuth overrides.
         self.oauth_credentials: dict[tuple[str, str, str], JSON] = {}
+        #: ``(organizationId, externalUserId) -> workspaceId`` of Embedded end users.
+        self.embedded_workspaces: dict[tuple[str, str], str] = {}
 
     def now_iso(self) -> str:
         """The fake's time as regions and dataplanes write it."""
@@ -133,10 +135,23 @@ class AdminState:
             }
         )
 
+    def embedded_workspace(self, organization_id: str, external_user_id: str) -> str:
+        """The workspace of an Embedded end user, created in the organization on first use."""
+        key = (organization_id, external_user_id)
+        workspace_id = self.embedded_workspaces.get(key)
+        if workspace_id is None or workspace_id not in self.state.workspaces:
+            workspace_id = self.state.new_workspace(external_user_id)["workspaceId"]
+            self.state.workspace_organizations[workspace_id] = organization_id
+            self.embedded_workspaces[key] = workspace_id
+        return workspace_id
+
     # -- derived views -------------------------------------------------------------------
 
     def organization_of(self, workspace_id: str) -> str | None:
-        """The organization a workspace was created in, if it says."""
+        """The organization a workspace was created in, if known."""
+        known = self.state.workspace_organizations.get(workspace_id)
+        if known is not None:
+            return known
         workspace = self.state.workspaces.items.get(workspace_id) or {}
         organization = workspace.get("organizationId")
         return organization if isinstance(organization, str) else None

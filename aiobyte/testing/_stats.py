@@ -42,10 +42,13 @@ class Stats:
     ``hits`` is keyed by route (``"GET /sources/{sourceId}"``; an unknown path is keyed
     ``"METHOD /the/path"``). ``in_flight``/``max_in_flight`` count every request except
     the token endpoint, ``max_in_flight_by_route`` the same per route. Faulted requests
-    are counted too.
+    are counted too. ``abandoned`` counts requests whose client hung up before the
+    answer was ready (their handler is cancelled, their ``requests`` entry keeps
+    ``status=None``).
     """
 
     token_requests: int = 0
+    abandoned: int = 0
     hits: Counter[str] = field(default_factory=Counter)
     in_flight: int = 0
     max_in_flight: int = 0
@@ -58,6 +61,7 @@ class Stats:
     def reset(self) -> None:
         """Zero every counter and forget the recorded requests (requests now in flight stay)."""
         self.token_requests = 0
+        self.abandoned = 0
         self.hits.clear()
         self.max_in_flight = self.in_flight
         self.max_in_flight_by_route = Counter(+self.in_flight_by_route)

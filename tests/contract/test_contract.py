@@ -17,8 +17,9 @@ Where the spec and the real server differ, the client follows the server:
 - ``POST /dataplanes`` answers a schema the spec references but does not define
   (``DataplaneCreateResponseBody``); it is stubbed at load time with what the server
   sends (the generator's ``MISSING_SCHEMAS``), the same shape the model decodes.
-- The spec's own defects are repaired at load time the way the model generator reads
-  them (its header lists them): ``namespaceFormat`` has ``default: null`` on a plain
+- The spec's own defects are repaired at load time (``tests/_openapi.py``, shared with
+  the fake's own answer test) the way the model generator reads them (its header lists
+  them): ``namespaceFormat`` has ``default: null`` on a plain
   string and the groups' ``description`` says ``nullable: true`` (an OpenAPI 3.0 keyword
   that a 3.1 validator ignores), where the server takes ``null`` (the client's ``None``)
   to clear them; ``CreateDeclarativeSourceDefinitionRequest`` requires a ``workspaceId``
@@ -29,22 +30,14 @@ Where the spec and the real server differ, the client follows the server:
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
-import importlib.util
-import re
-import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from conftest import shared_api_dir
-from openapi_core import Config, OpenAPI
-from openapi_core.testing import MockRequest, MockResponse
+from _openapi import load_spec, operation_of, problems, validator
 
 import aiobyte
 from aiobyte._operations import EXCLUDED, OPERATIONS
@@ -52,110 +45,11 @@ from aiobyte.testing import FakeAirbyte, ManualClock, RecordedRequest
 
 pytestmark = pytest.mark.anyio
 
-REPO = Path(__file__).resolve().parents[2]
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
-
-
-def _generator() -> Any:
-    module = sys.modules.get("generate_models")
-    if module is None:
-        path = REPO / "tools" / "generate_models.py"
-        spec = importlib.util.spec_from_file_location("generate_models", path)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["generate_models"] = module
-        spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
 def spec_dict() -> dict[str, Any]:
-    """api.yaml with its two dangling references stubbed."""
-    spec: dict[str, Any] = yaml.safe_load((shared_api_dir() / "api.yaml").read_text("utf-8"))
-    components = spec["components"]
-    for name, schema in _generator().MISSING_SCHEMAS.items():
-        components["schemas"].setdefault(name, schema)
-    components.setdefault("responses", {}).setdefault(
-        "ForbiddenResponse", {"description": "Forbidden"}
-    )
-    for schema in components["schemas"].values():
-        repair(schema)
-    return spec
-
-
-def repair(schema: Any) -> None:
-    """Null allowed where the spec means it; ``required`` without undefined properties."""
-    if not isinstance(schema, dict):
-        return
-    properties = schema.get("properties") or {}
-    if "required" in schema:
-        known = {re.sub(r"[^a-z]", "", name.lower()) for name in properties}
-        schema["required"] = [
-            name for name in schema["required"] if re.sub(r"[^a-z]", "", name.lower()) in known
-        ]
-    for prop in properties.values():
-        means_null = prop.get("nullable") or ("default" in prop and prop["default"] is None)
-        if means_null and isinstance(prop.get("type"), str):
-            prop["type"] = [prop["type"], "null"]
-        repair(prop)
-
-
-def validator(spec_dict: dict[str, Any], base_url: str) -> OpenAPI:
-    """openapi-core for the spec, with the fake's base URL as one of its servers."""
-    spec = copy.deepcopy(spec_dict)
-    spec["servers"] = [*spec.get("servers", []), {"url": base_url}]
-    # The spec does not pass its own meta-schema (see NOTES.md): skip that check. It
-    # also spells some formats "UUID", which a validator does not know: checked as uuid.
-    config = Config(
-        spec_validator_cls=None,
-        extra_format_validators={"UUID": is_uuid},
-        extra_format_unmarshallers={"UUID": uuid.UUID},
-    )
-    return OpenAPI.from_dict(spec, config=config)
-
-
-def is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(value)
-    except (TypeError, ValueError, AttributeError):
-        return False
-    return True
-
-
-def operation_of(spec: dict[str, Any], route: str | None) -> str | None:
-    """The operationId of a recorded ``"METHOD /template"`` route."""
-    if route is None:
-        return None
-    method, _, template = route.partition(" ")
-    operation = spec["paths"].get(template, {}).get(method.lower())
-    return None if operation is None else str(operation["operationId"])
-
-
-def problems(app: OpenAPI, fake: FakeAirbyte, recorded: RecordedRequest) -> list[str]:
-    """What the validator finds wrong with one request and its answer."""
-    request = MockRequest(
-        fake.url,
-        recorded.method.lower(),
-        recorded.path,
-        args=recorded.query,  # pairs: repeated keys kept
-        data=recorded.body or None,
-        content_type=recorded.headers.get("Content-Type", "application/json"),
-    )
-    response = MockResponse(
-        recorded.response_body or b"",
-        status_code=recorded.status or 0,
-        content_type=recorded.content_type or "",
-    )
-    found = []
-    for kind, result in (
-        ("request", app.unmarshal_request(request)),
-        ("answer", app.unmarshal_response(request, response)),
-    ):
-        for error in result.errors:
-            detail = getattr(error.__cause__, "schema_errors", None) or error.__cause__ or ""
-            found.append(f"{recorded.route} {kind}: {error!r} {detail}")
-    return found
+    """api.yaml with its defects repaired (``tests/_openapi.py``)."""
+    return load_spec()
 
 
 @pytest.fixture
@@ -446,7 +340,7 @@ async def test_every_method_sends_and_gets_what_the_spec_says(
         assert operation is not None, f"{recorded.method} {recorded.path} is not in the spec"
         assert recorded.status is not None
         assert 200 <= recorded.status < 300, f"{recorded.route} answered {recorded.status}"
-        found += problems(app, fake, recorded)
+        found += problems(app, fake.url, recorded)
         validated.add(operation)
     assert not found, "\n".join(found)
     assert fake.stats.server_errors == []
@@ -483,7 +377,7 @@ async def test_the_validator_catches_what_the_spec_forbids(
         response_body=b'{"tagId": "%s", "name": "n", "color": "FF0000", "workspaceId": "%s"}'
         % (str(uuid.uuid4()).encode(), str(uuid.uuid4()).encode()),
     )
-    assert problems(app, fake, good) == []
+    assert problems(app, fake.url, good) == []
     bad_request = dataclasses.replace(good, body=b'{"name": "n"}')
     bad_answer = dataclasses.replace(good, response_body=b'{"tagId": "not-a-uuid"}')
     bad_query = dataclasses.replace(
@@ -495,6 +389,6 @@ async def test_the_validator_catches_what_the_spec_forbids(
         body=b"",
         response_body=b'{"data": []}',
     )
-    assert problems(app, fake, dataclasses.replace(bad_query, query=[("limit", "50")])) == []
+    assert problems(app, fake.url, dataclasses.replace(bad_query, query=[("limit", "50")])) == []
     for wrong in (bad_request, bad_answer, bad_query):
-        assert problems(app, fake, wrong), wrong
+        assert problems(app, fake.url, wrong), wrong

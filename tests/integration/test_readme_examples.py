@@ -1,7 +1,8 @@
-"""The README's workflow examples run, as written, against the fake Airbyte.
+"""The README's workflow and testing examples run, as written, against the fake Airbyte.
 
 What runs: the fenced blocks between ``<!-- workflows:start -->`` and
-``<!-- workflows:end -->`` in README.md. The convention, for whoever edits them:
+``<!-- workflows:end -->``, and between ``<!-- testing:start -->`` and
+``<!-- testing:end -->``, in README.md. The convention, for whoever edits them:
 
 - A ```` ```python ```` block is executed as a module of its own. It must define
   ``async def main(...)`` or a FastAPI ``app``:
@@ -11,6 +12,11 @@ What runs: the fenced blocks between ``<!-- workflows:start -->`` and
   - ``app`` is served with its lifespan, ``AIRBYTE_*`` pointing at the fake, and each of
     its GET routes is requested once (path parameters filled by name, as for ``main``)
     and must answer 200.
+- A ```` ```python ```` block that defines tests (``def test_...``) or only pytest
+  fixtures is a user's pytest file: it is run by pytest in a project of its own
+  (``pytester``, the plugin from the entry point, warnings as errors) and every test
+  must pass; a block of fixtures alone is that project's ``conftest.py``, run with one
+  test that uses ``airbyte_client``.
 - In a ```` ```sh ```` block, every line that starts with ``aiobyte`` is run through the
   command line (in-process) with ``AIRBYTE_*`` set, ``$WORKSPACE_ID`` and
   ``$CONNECTION_ID`` replaced, and must exit 0.
@@ -39,8 +45,11 @@ from aiobyte.testing import FakeAirbyte, ManualClock
 
 pytestmark = pytest.mark.anyio
 
+pytest_plugins = ["pytester"]
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 START, END = "<!-- workflows:start -->", "<!-- workflows:end -->"
+TESTING = "<!-- testing:start -->", "<!-- testing:end -->"
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,9 @@ class Block:
         return f"README.md:{self.line} ({self.language})"
 
 
-def workflow_blocks() -> list[Block]:
+def workflow_blocks(markers: tuple[str, str] = (START, END)) -> list[Block]:
     text = README.read_text(encoding="utf-8")
-    start, end = text.index(START), text.index(END)
+    start, end = text.index(markers[0]), text.index(markers[1])
     blocks = []
     for found in re.finditer(r"^```(\w+)\n(.*?)^```$", text[start:end], re.M | re.S):
         line = text.count("\n", 0, start + found.start()) + 2
@@ -64,6 +73,15 @@ def workflow_blocks() -> list[Block]:
 
 
 BLOCKS = workflow_blocks()
+TESTING_BLOCKS = workflow_blocks(TESTING)
+
+
+def is_pytest(block: Block) -> bool:
+    return bool(re.search(r"^(async )?def test_|^@pytest\.fixture", block.code, re.M))
+
+
+PYTHON = [b for b in BLOCKS + TESTING_BLOCKS if b.language == "python" and not is_pytest(b)]
+PYTEST = [b for b in TESTING_BLOCKS if b.language == "python" and is_pytest(b)]
 
 
 def test_the_workflows_section_has_examples_of_each_workflow() -> None:
@@ -73,6 +91,27 @@ def test_the_workflows_section_has_examples_of_each_workflow() -> None:
     code = "\n".join(b.code for b in BLOCKS)
     for name in ("jobs.run", "jobs.watch", "fan_out", "FastAPI", "aiobyte jobs run"):
         assert name in code
+
+
+def test_the_testing_section_shows_each_way_to_use_the_fake() -> None:
+    assert len(PYTEST) >= 3
+    assert len([b for b in TESTING_BLOCKS if b in PYTHON]) >= 4
+    code = "\n".join(b.code for b in TESTING_BLOCKS)
+    for name in (
+        "async with FakeAirbyte(",
+        "fake.client(",
+        "airbyte_client",
+        "@pytest.mark.fake_airbyte(",
+        "fake_airbyte_options",
+        "faults.inject(",
+        "probability=",
+        "ManualClock()",
+        "clock.advance(",
+        "fake.stats.",
+        "aiobyte fake-server",
+        "FastAPI(",
+    ):
+        assert name in code, name
 
 
 @dataclass
@@ -124,9 +163,7 @@ async def _serve(app: Any, values: dict[str, Any]) -> None:
                 assert answer.status_code == 200, (path, answer.text)
 
 
-@pytest.mark.parametrize(
-    "block", [b for b in BLOCKS if b.language == "python"], ids=lambda b: f"line{b.line}"
-)
+@pytest.mark.parametrize("block", PYTHON, ids=lambda b: f"line{b.line}")
 async def test_python_example(
     block: Block,
     world: Fixture,
@@ -149,6 +186,27 @@ async def test_python_example(
             await _serve(app, world.values)
     assert world.fake.stats.server_errors == []
     assert world.fake.client_secret not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("block", PYTEST, ids=lambda b: f"line{b.line}")
+def test_pytest_example(block: Block, pytester: pytest.Pytester) -> None:
+    if "fastapi" in block.code:
+        pytest.importorskip("fastapi")
+    pytester.makeini(
+        "[pytest]\naddopts = --strict-markers -p no:cacheprovider\nfilterwarnings = error\n"
+    )
+    if re.search(r"^(async )?def test_", block.code, re.M):
+        pytester.makepyfile(**{f"test_readme_line{block.line}": block.code})
+    else:
+        pytester.makeconftest(block.code)
+        pytester.makepyfile(
+            test_it="import pytest\n\n\n@pytest.mark.anyio\n"
+            "async def test_it(airbyte_client):\n"
+            "    await airbyte_client.workspaces.list().to_list()\n"
+        )
+    result = pytester.runpytest_inprocess()
+    assert result.ret == 0, f"{block}:\n" + "\n".join(result.outlines[-30:])
+    assert result.parseoutcomes().get("passed", 0) >= 1
 
 
 @pytest.mark.parametrize(
