@@ -1,9 +1,10 @@
 """The baseline: what a careful programmer writes with aiohttp and msgspec alone.
 
 One session, a bearer token obtained once, URLs built by hand, bodies decoded with
-msgspec into hand-written Structs that mirror aiobyte's ``Source`` (the fields of the
-spec's ``SourceResponse``, camelCase on the wire, the configuration as a dict). No
-retries, no error mapping, no lossless floats: only what the benchmarks need.
+msgspec into hand-written Structs that mirror aiobyte's ``Source`` and ``Destination``
+(the fields of the spec's ``SourceResponse`` and ``DestinationResponse``, camelCase on
+the wire, the configuration as a dict). No retries, no error mapping, no lossless
+floats: only what the benchmarks need.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import msgspec
 
 __all__ = [
     "NaiveTokenCache",
+    "RawDestination",
+    "RawDestinationPage",
     "RawPage",
     "RawSource",
     "fetch_token",
@@ -44,12 +47,33 @@ class RawPage(msgspec.Struct, kw_only=True, frozen=True, gc=False):
     previous: str | None = None
 
 
+class RawDestination(msgspec.Struct, rename="camel", kw_only=True, frozen=True, gc=False):
+    """``DestinationResponse``, by hand."""
+
+    destination_id: str
+    name: str
+    destination_type: str | None = None
+    definition_id: str
+    workspace_id: str
+    configuration: dict[str, Any] = msgspec.field(default_factory=dict)
+    created_at: int | None = None
+    resource_allocation: dict[str, Any] | None = None
+
+
+class RawDestinationPage(msgspec.Struct, kw_only=True, frozen=True, gc=False):
+    data: list[RawDestination] = msgspec.field(default_factory=list)
+    next: str | None = None
+    previous: str | None = None
+
+
 class _Token(msgspec.Struct):
     access_token: str
 
 
 _PAGE = msgspec.json.Decoder(RawPage)
 _SOURCE = msgspec.json.Decoder(RawSource)
+_DESTINATION_PAGE = msgspec.json.Decoder(RawDestinationPage)
+_DESTINATION = msgspec.json.Decoder(RawDestination)
 _TOKEN = msgspec.json.Decoder(_Token)
 
 

@@ -1,10 +1,14 @@
 """The fake Airbyte for the benchmarks, in a process of its own.
 
     python benchmarks/_server.py --port 8765 --sources 10000 --token-latency 0.2
+    python benchmarks/_server.py --port 8765 --sources 0 --configurations configs.json
 
 Serves on 127.0.0.1 only, with request recording off, one workspace and ``--sources``
 sources whose configurations come from ``aiobyte.testing.sample_configuration``
-(spread over every source kind, deterministic). The application's credentials are read from the
+(spread evenly over the ``--kinds`` given, by default every source kind; deterministic).
+``--configurations`` adds sources and destinations with the configurations a JSON file
+holds: ``[{"actor": "source", "type": "postgres", "configuration": {...}}, ...]``, in
+that order (scenario (g)). The application's credentials are read from the
 environment (``AIOBYTE_BENCH_CLIENT_ID``/``AIOBYTE_BENCH_CLIENT_SECRET``), so that the
 parent knows them without a handshake. ``--token-latency`` makes every token request
 take that long (a fault injected for ever).
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import random
 import signal
@@ -33,10 +38,11 @@ PATH_PREFIX = "/v1"
 TOKEN_LIFETIME = 3600.0  # no refresh in the middle of a measured run
 
 
-def add_sources(fake: FakeAirbyte, workspace_id: str, count: int, seed: int) -> None:
-    """``count`` sources, spread evenly over the source kinds, each configured its own way."""
+def add_sources(
+    fake: FakeAirbyte, workspace_id: str, count: int, seed: int, kinds: list[str]
+) -> None:
+    """``count`` sources, spread evenly over ``kinds``, each configured its own way."""
     rng = random.Random(seed)
-    kinds = SOURCE_KINDS
     for k, kind in enumerate(kinds):
         n = count // len(kinds) + (1 if k < count % len(kinds) else 0)
         configurations = [sample_configuration(kind, rng=rng) for _ in range(n)]
@@ -48,7 +54,29 @@ def add_sources(fake: FakeAirbyte, workspace_id: str, count: int, seed: int) -> 
         )
 
 
-def build(sources: int, token_latency: float, port: int, seed: int) -> FakeAirbyte:
+def add_configurations(fake: FakeAirbyte, workspace_id: str, path: str) -> None:
+    """Sources and destinations with the configurations of a JSON file, in its order."""
+    with open(path, encoding="utf-8") as handle:
+        entries = json.load(handle)
+    for entry in entries:
+        if entry["actor"] == "source":
+            fake.add_source(
+                workspace_id, source_type=entry["type"], configuration=entry["configuration"]
+            )
+        else:
+            fake.add_destination(
+                workspace_id, destination_type=entry["type"], configuration=entry["configuration"]
+            )
+
+
+def build(
+    sources: int,
+    token_latency: float,
+    port: int,
+    seed: int,
+    kinds: list[str],
+    configurations: str | None,
+) -> FakeAirbyte:
     fake = FakeAirbyte(
         path_prefix=PATH_PREFIX,
         host="127.0.0.1",
@@ -61,7 +89,9 @@ def build(sources: int, token_latency: float, port: int, seed: int) -> FakeAirby
     if client_id and client_secret:
         fake.client_id, fake.client_secret = client_id, client_secret
     workspace_id = fake.add_workspace("Benchmarks")["workspaceId"]
-    add_sources(fake, workspace_id, sources, seed)
+    add_sources(fake, workspace_id, sources, seed, kinds)
+    if configurations:
+        add_configurations(fake, workspace_id, configurations)
     if token_latency > 0:
         fake.faults.inject("POST /applications/token", latency=token_latency, times=None)
     return fake
@@ -95,8 +125,18 @@ def main() -> int:
         "--token-latency", type=float, default=0.0, help="seconds every token request takes"
     )
     parser.add_argument("--seed", type=int, default=2024, help="seed of the configurations")
+    parser.add_argument(
+        "--kinds",
+        default=",".join(SOURCE_KINDS),
+        help="comma-separated source kinds of the --sources (default: every one)",
+    )
+    parser.add_argument("--configurations", help="a JSON file of configurations to add")
     args = parser.parse_args()
-    fake = build(args.sources, args.token_latency, args.port, args.seed)
+    kinds = [kind for kind in args.kinds.split(",") if kind]
+    unknown = sorted(set(kinds) - set(SOURCE_KINDS))
+    if unknown or not kinds:
+        parser.error(f"--kinds: unknown {unknown}; known: {SOURCE_KINDS}")
+    fake = build(args.sources, args.token_latency, args.port, args.seed, kinds, args.configurations)
     asyncio.run(serve(fake))
     return 0
 

@@ -1,42 +1,69 @@
-"""The benchmarks run (``benchmarks/run.py --quick``) and report every scenario.
+"""The benchmarks run (``benchmarks/run.py --quick``) and report every scenario and client.
 
-This checks that they run and what they write, never how fast anything is.
+This checks that they run and what they write, never how fast anything is. Counts are
+exact whatever the machine, so those are checked: one token request for aiobyte on a
+cold start, nothing lost in aiobyte's decoded configurations.
+
+The comparison's own libraries (the official SDK, httpx) come with the ``bench`` extra;
+a client whose library is missing must be reported as "not installed", which the second
+test checks by hiding both behind modules that fail to import.
 """
+
+# The table's multiplication signs are meant.
+# ruff: noqa: RUF001
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
+SIDES = ("raw", "aiobyte", "httpx", "sdk")
 SCENARIOS = {
-    "a_list_sources": {"wall_s"},
-    "b_get_sources": {"throughput"},
-    "c_cold_token": {"token_requests", "first_s", "last_s", "lag_ms"},
-    "c_cold_token_wide": {"token_requests", "last_s", "lag_ms"},
+    "a_decode_page": {"decode_s"},
+    "b_list_sources": {"wall_s"},
+    "c_get_sources": {"throughput"},
+    "d_cold_token": {"token_requests", "failed", "first_s", "last_s", "lag_ms"},
+    "d_cold_token_wide": {"token_requests", "last_s", "lag_ms"},
+    "e_startup": {"import_s", "first_s"},
+    "f_memory": {"peak_rss_mib", "rss_growth_mib"},
+    "g_correctness": {
+        "pages_failed",
+        "objects_failed",
+        "keys_dropped",
+        "values_changed",
+        "nulls_omitted",
+    },
 }
+ONLY_FLOOR_AND_AIOBYTE = {"d_cold_token_wide"}
 
 
-def _environment() -> dict[str, str]:
-    return {**os.environ, "PYTHONIOENCODING": "utf-8"}
+def _environment(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONIOENCODING": "utf-8", **extra}
 
 
 def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def test_quick_benchmark_runs_and_reports_every_scenario(tmp_path: Path) -> None:
+def _quick(tmp_path: Path, env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], Any]:
     output = tmp_path / "quick.json"
     done = subprocess.run(
         [
             sys.executable,
             "-W",
             "error",
-            str(ROOT / "benchmarks" / "run.py"),
+            str(BENCHMARKS / "run.py"),
             "--quick",
             "--markdown",
             "--output",
@@ -45,42 +72,101 @@ def test_quick_benchmark_runs_and_reports_every_scenario(tmp_path: Path) -> None
         cwd=tmp_path,  # nothing depends on the working directory
         capture_output=True,
         encoding="utf-8",
-        env=_environment(),
-        timeout=120,
+        env=env,
+        timeout=300,
         check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "| scenario |" in done.stdout
+    return done, json.loads(output.read_text(encoding="utf-8"))
 
-    report = json.loads(output.read_text())
+
+def _spec_available() -> bool:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import _configs
+
+        return _configs.find_spec().is_file()
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+def _check_report(report: dict[str, Any], expected_status: dict[str, str | None]) -> None:
     assert report["date"].endswith("Z")
     assert report["settings"]["quick"] is True
     machine = report["machine"]
     assert machine["cpu_count"] >= 1
     for key in ("platform", "python", "aiohttp", "msgspec"):
         assert machine[key]
-
     assert set(report["scenarios"]) == set(SCENARIOS)
+    spec = _spec_available()
     for name, metrics in SCENARIOS.items():
         measured = report["scenarios"][name]["metrics"]
         assert set(measured) == metrics, name
         for key, entry in measured.items():
-            for side in ("raw", "aiobyte"):
-                summary = entry[side]
+            assert entry["met"] in (True, False, None)
+            for side in SIDES:
+                status = entry["status"][side]
+                if name in ONLY_FLOOR_AND_AIOBYTE and side not in ("raw", "aiobyte"):
+                    assert status == "n/a", (name, key, side)
+                    continue
+                if name == "g_correctness" and not spec:
+                    assert status.startswith("not run"), (name, side, status)
+                    continue
+                assert status == expected_status[side], (name, key, side, status)
+                if status is not None:
+                    assert side not in entry["sides"]
+                    continue
+                summary = entry["sides"][side]
                 for stat in ("median", "min", "max"):
                     assert _number(summary[stat]), (name, key, side, stat)
                 assert summary["runs"], (name, key, side)
                 assert all(_number(value) for value in summary["runs"])
-            assert entry["met"] in (True, False, None)
-
-    assert len(report["table"]) == sum(len(metrics) for metrics in SCENARIOS.values())
+    rows = report["table"]
+    assert len(rows) == sum(len(metrics) for metrics in SCENARIOS.values())
+    assert all(len(row) == len(report["header"]) for row in rows)
 
     # What is counted rather than timed must be exact, whatever the machine.
-    cold = report["scenarios"]["c_cold_token"]["metrics"]["token_requests"]
+    cold = report["scenarios"]["d_cold_token"]["metrics"]
+    assert cold["token_requests"]["sides"]["aiobyte"]["runs"] == [1]
+    assert cold["failed"]["sides"]["aiobyte"]["runs"] == [0]
     concurrent = report["settings"]["concurrent"]
-    assert cold["aiobyte"]["runs"] == [1] * len(cold["aiobyte"]["runs"])
-    assert cold["raw"]["median"] == concurrent  # the naive cache: one per caller
+    assert cold["token_requests"]["sides"]["raw"]["median"] == concurrent  # the naive cache
+    if spec:
+        correctness = report["scenarios"]["g_correctness"]["metrics"]
+        for key in SCENARIOS["g_correctness"]:
+            assert correctness[key]["sides"]["aiobyte"]["runs"] == [0], key
+            assert correctness[key]["sides"]["raw"]["runs"] == [0], key
+        assert correctness["objects_failed"]["of"]["aiobyte"] > 0
+
+
+def test_quick_benchmark_runs_and_reports_every_scenario(tmp_path: Path) -> None:
+    installed = {
+        side: importlib.util.find_spec(module) is not None
+        for side, module in (("httpx", "httpx"), ("sdk", "airbyte_api"))
+    }
+    expected: dict[str, str | None] = {
+        "raw": None,
+        "aiobyte": None,
+        **{side: None if ok else "not installed" for side, ok in installed.items()},
+    }
+    _, report = _quick(tmp_path, _environment())
+    _check_report(report, expected)
+
+
+def test_a_client_that_is_not_installed_is_reported_so(tmp_path: Path) -> None:
+    hidden = tmp_path / "hidden"
+    for module in ("httpx", "airbyte_api"):
+        (hidden / module).mkdir(parents=True)
+        (hidden / module / "__init__.py").write_text(
+            f"raise ImportError('{module} is hidden from this test')\n", encoding="utf-8"
+        )
+    path = os.pathsep.join(filter(None, [str(hidden), os.environ.get("PYTHONPATH")]))
+    done, report = _quick(tmp_path, _environment(PYTHONPATH=path))
+    expected = {"raw": None, "aiobyte": None, "httpx": "not installed", "sdk": "not installed"}
+    _check_report(report, expected)
+    assert "not installed" in done.stdout
 
 
 def test_show_reprints_an_earlier_run(tmp_path: Path) -> None:
@@ -92,14 +178,39 @@ def test_show_reprints_an_earlier_run(tmp_path: Path) -> None:
             "python": "CPython 3.11",
             "aiohttp": "3",
             "msgspec": "0",
+            "aiobyte": "0.1.0",
         },
+        "settings": {"runs": 5, "sdk_runs": 3},
+        "header": ["scenario", "floor", "aiobyte", "target", "result"],
+        "table": [["(a) decode", "1.0 ms", "1.1 ms (1.1×)", "≤ 1.2× floor", "met"]],
+    }
+    path = tmp_path / "earlier.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--show", str(path), "--markdown"],
+        capture_output=True,
+        encoding="utf-8",
+        env=_environment(),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| scenario | floor | aiobyte | target | result |" in done.stdout
+    assert "| (a) decode | 1.0 ms | 1.1 ms (1.1×) | ≤ 1.2× floor | met |" in done.stdout
+    assert "official SDK: 3" in done.stdout
+
+
+def test_show_reprints_a_run_of_the_first_harness(tmp_path: Path) -> None:
+    report = {
+        "date": "2026-01-01T00:00:00Z",
+        "machine": {"platform": "Linux", "cpu_count": 2, "python": "CPython 3.11"},
         "settings": {"runs": 5},
         "table": [["(a) list", "1.0 ms", "1.1 ms", "1.1x", "at most 1.2x", "met"]],
     }
     path = tmp_path / "earlier.json"
     path.write_text(json.dumps(report), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--show", str(path), "--markdown"],
+        [sys.executable, str(BENCHMARKS / "run.py"), "--show", str(path), "--markdown"],
         capture_output=True,
         encoding="utf-8",
         env=_environment(),
@@ -108,3 +219,45 @@ def test_show_reprints_an_earlier_run(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "| (a) list | 1.0 ms | 1.1 ms | 1.1x | at most 1.2x | met |" in done.stdout
+
+
+@pytest.fixture
+def harness() -> Any:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import run
+
+        yield run
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+def test_the_comparison_of_configurations_tells_losses_apart(harness: Any) -> None:
+    sent = {
+        "host": "db",
+        "port": 5432,
+        "ratio": Decimal("0.25"),
+        "ssl": True,
+        "unset": None,
+        "tunnel": {"method": "SSH", "port": 22, "keys": ["a", "b"]},
+        "when": "2024-01-01",
+    }
+    kept = {**sent, "ratio": 0.25, "port": 5432.0}
+    tally = harness.Tally()
+    harness.compare(sent, kept, "", tally)
+    assert (tally.dropped, tally.nulls, tally.changed, tally.added) == (0, 0, 0, 0)
+
+    lossy = {
+        "host": "db",
+        "port": 5432,
+        "ratio": Decimal("0.25"),
+        "ssl": 1,  # a boolean that became a number
+        "when": "2024-01-01T00:00:00",
+        "extra": "default",
+    }
+    tally = harness.Tally()
+    harness.compare(sent, lossy, "", tally)
+    assert tally.dropped == 1 + 3  # the tunnel object and the keys inside it
+    assert tally.nulls == 1
+    assert tally.changed == 2
+    assert tally.added == 1
