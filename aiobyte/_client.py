@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import aiohttp
 
 from . import _config
 from ._auth import (
@@ -48,6 +46,9 @@ from .resources.streams import Streams
 from .resources.tags import Tags
 from .resources.users import Users
 from .resources.workspaces import Workspaces
+
+if TYPE_CHECKING:
+    import aiohttp
 
 __all__ = ["AirbyteClient"]
 
@@ -153,8 +154,11 @@ class AirbyteClient:
             or max_in_flight < 1
         ):
             raise ValueError(f"max_in_flight must be a positive integer; got {max_in_flight!r}")
-        if session is not None and not isinstance(session, aiohttp.ClientSession):
-            raise ValueError("session must be an aiohttp.ClientSession")
+        if session is not None:
+            import aiohttp  # only now: see Transport._get_session
+
+            if not isinstance(session, aiohttp.ClientSession):
+                raise ValueError("session must be an aiohttp.ClientSession")
         if timeout is None:
             timeouts = Timeouts()
         elif isinstance(timeout, Timeouts):

@@ -17,9 +17,8 @@ import contextlib
 import logging
 import platform
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import anyio
 import msgspec
 from yarl import URL
@@ -45,11 +44,20 @@ __all__ = ["Response", "Timeouts", "Transport"]
 
 logger = logging.getLogger("aiobyte")
 
+if TYPE_CHECKING:
+    import aiohttp
+
 _VERSION = "0.1.0"
-USER_AGENT = (
-    f"aiobyte/{_VERSION} aiohttp/{aiohttp.__version__} "
-    f"{platform.python_implementation()}/{platform.python_version()}"
-)
+
+
+def user_agent() -> str:
+    """What the client says it is, in the ``User-Agent`` header."""
+    import aiohttp
+
+    return (
+        f"aiobyte/{_VERSION} aiohttp/{aiohttp.__version__} "
+        f"{platform.python_implementation()}/{platform.python_version()}"
+    )
 
 
 @dataclass(frozen=True)
@@ -114,16 +122,26 @@ class Transport:
         self._session = session
         self._owns_session = session is None
         self._slots = anyio.Semaphore(max_in_flight, fast_acquire=True)
-        self._timeout = aiohttp.ClientTimeout(
-            total=None, connect=None, sock_connect=timeouts.connect, sock_read=timeouts.read
-        )
+        self._timeouts = timeouts
+        self._timeout: aiohttp.ClientTimeout | None = None
         self._closed = False
 
     @property
     def closed(self) -> bool:
         return self._closed
 
-    def _get_session(self) -> aiohttp.ClientSession:
+    def _get_session(self) -> tuple[aiohttp.ClientSession, aiohttp.ClientTimeout]:
+        # aiohttp is imported here, on the first request, not with aiobyte: it is most
+        # of the import time, and a program that only builds a client pays nothing.
+        import aiohttp
+
+        if self._timeout is None:
+            self._timeout = aiohttp.ClientTimeout(
+                total=None,
+                connect=None,
+                sock_connect=self._timeouts.connect,
+                sock_read=self._timeouts.read,
+            )
         if self._session is None:
             connector = aiohttp.TCPConnector(
                 # One more than the slots: the token request is sent outside them, so
@@ -135,9 +153,9 @@ class Transport:
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=self._timeout,
-                headers={"User-Agent": USER_AGENT},
+                headers={"User-Agent": user_agent()},
             )
-        return self._session
+        return self._session, self._timeout
 
     async def aclose(self) -> None:
         if self._closed:
@@ -246,7 +264,9 @@ class Transport:
         body: bytes | None,
         headers: dict[str, str],
     ) -> Response | _Failed:
-        session = self._get_session()
+        import aiohttp  # already loaded by _get_session: a dictionary lookup
+
+        session, timeout = self._get_session()
         try:
             async with session.request(
                 method,
@@ -255,7 +275,7 @@ class Transport:
                 data=body,
                 headers=headers,
                 allow_redirects=False,
-                timeout=self._timeout,
+                timeout=timeout,
             ) as answer:
                 content = await answer.read()
                 response = Response(
