@@ -180,10 +180,3 @@ def _list_body(model: Any, key: str | None) -> Any:
     items: Any = msgspec.field(name=key, default_factory=list)
     fields = [("items", list[model], items)]
     return msgspec.defstruct(f"{model.__name__}List", fields, frozen=True, kw_only=True)
-
-
-def ids_param(values: Iterable[str] | None) -> list[str] | None:
-    """Ids as a query value list (None stays None, an empty list sends nothing)."""
-    if values is None:
-        return None
-    return list(values) or None
