@@ -184,17 +184,7 @@ def test_show_reprints_an_earlier_run(tmp_path: Path) -> None:
         "header": ["scenario", "floor", "aiobyte", "target", "result"],
         "table": [["(a) decode", "1.0 ms", "1.1 ms (1.1×)", "≤ 1.2× floor", "met"]],
     }
-    path = tmp_path / "earlier.json"
-    path.write_text(json.dumps(report), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "run.py"), "--show", str(path), "--markdown"],
-        capture_output=True,
-        encoding="utf-8",
-        env=_environment(),
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _show(tmp_path, report)
     assert "| scenario | floor | aiobyte | target | result |" in done.stdout
     assert "| (a) decode | 1.0 ms | 1.1 ms (1.1×) | ≤ 1.2× floor | met |" in done.stdout
     assert "official SDK: 3" in done.stdout
@@ -207,17 +197,7 @@ def test_show_reprints_a_run_of_the_first_harness(tmp_path: Path) -> None:
         "settings": {"runs": 5},
         "table": [["(a) list", "1.0 ms", "1.1 ms", "1.1x", "at most 1.2x", "met"]],
     }
-    path = tmp_path / "earlier.json"
-    path.write_text(json.dumps(report), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "run.py"), "--show", str(path), "--markdown"],
-        capture_output=True,
-        encoding="utf-8",
-        env=_environment(),
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _show(tmp_path, report)
     assert "| (a) list | 1.0 ms | 1.1 ms | 1.1x | at most 1.2x | met |" in done.stdout
 
 
@@ -261,3 +241,19 @@ def test_the_comparison_of_configurations_tells_losses_apart(harness: Any) -> No
     assert tally.nulls == 1
     assert tally.changed == 2
     assert tally.added == 1
+
+
+def _show(tmp_path: Path, report: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    """``run.py --show REPORT --markdown`` on a report written to a file; must succeed."""
+    path = tmp_path / "earlier.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "run.py"), "--show", str(path), "--markdown"],
+        capture_output=True,
+        encoding="utf-8",
+        env=_environment(),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
