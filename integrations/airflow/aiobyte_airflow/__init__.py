@@ -1,4 +1,4 @@
-"""Apache Airflow provider for Airbyte, built on aiobyte (distribution ``airflow-provider-aiobyte``).
+"""Apache Airflow provider for Airbyte, built on aiobyte (distribution airflow-provider-aiobyte).
 
 - :class:`AiobyteHook`: an Airflow connection (type ``aiobyte``, or the official ``airbyte``).
 - :class:`AiobyteSyncOperator`: start (or attach to) a sync, defer, return its summary.
@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["AiobyteHook", "AiobyteJobSensor", "AiobyteJobTrigger", "AiobyteSyncOperator", "__version__"]
+__all__ = [
+    "AiobyteHook",
+    "AiobyteJobSensor",
+    "AiobyteJobTrigger",
+    "AiobyteSyncOperator",
+    "__version__",
+]
 
 if TYPE_CHECKING:
     from .hooks import AiobyteHook

@@ -134,7 +134,9 @@ def _auth(
         )
     if kind == "bearer":
         if token is not None and password is not None:
-            raise ValueError(f"{where}: give the bearer token once, as the password or extra 'token'")
+            raise ValueError(
+                f"{where}: give the bearer token once, as the password or extra 'token'"
+            )
         token = token if token is not None else password
         if not isinstance(token, str) or not token:
             raise ValueError(f"{where}: a bearer token is needed, as the password or extra 'token'")

@@ -6,8 +6,9 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-import aiobyte
 from airflow.sdk import BaseHook
+
+import aiobyte
 
 from . import _config
 from ._connection import client_options
@@ -131,4 +132,3 @@ async def _aextra(conn: Connection) -> dict[str, Any]:
     if aextra is not None:
         return dict(await aextra())
     return dict(conn.extra_dejson)
-

@@ -7,12 +7,13 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from airflow.sdk import BaseOperator
+
 import aiobyte
 from aiobyte.models import Job, JobType
-from airflow.sdk import BaseOperator
-from ._compat import AirflowException, conf
 
 from . import _config
+from ._compat import AirflowException, conf
 from ._run import run_coroutine
 from .hooks import AiobyteHook
 from .triggers import AiobyteJobTrigger, cancel_job, check_polling, job_event, wait_for_job
@@ -57,7 +58,7 @@ class AiobyteSyncOperator(BaseOperator):
         job_type: str = "sync",
         attach: bool = True,
         deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
-        timeout: float | dt.timedelta | None = None,  # noqa: ASYNC109
+        timeout: float | dt.timedelta | None = None,
         cancel_on_timeout: bool = True,
         cancel_on_kill: bool = True,
         poll_interval: float = _config.POLL_INTERVAL,
@@ -84,7 +85,9 @@ class AiobyteSyncOperator(BaseOperator):
         """Start or reattach, record the job id, then defer (or wait here)."""
         job_type = JobType(self.job_type) if self.job_type in _JOB_TYPES else None
         if job_type is None:
-            raise ValueError(f"job_type must be one of {', '.join(_JOB_TYPES)}; got {self.job_type!r}")
+            raise ValueError(
+                f"job_type must be one of {', '.join(_JOB_TYPES)}; got {self.job_type!r}"
+            )
         hook = AiobyteHook(self.airbyte_conn_id)
         options = hook.get_client_options()
         store = context.get("task_state_store")
@@ -98,7 +101,9 @@ class AiobyteSyncOperator(BaseOperator):
                     job = await self._still_running(client, prior)
                     if job is not None:
                         return job
-                return await client.jobs.start(self.connection_id, job_type=job_type, attach=self.attach)
+                return await client.jobs.start(
+                    self.connection_id, job_type=job_type, attach=self.attach
+                )
 
         job = run_coroutine(start)
         self.job_id = job.job_id
@@ -179,7 +184,11 @@ class AiobyteSyncOperator(BaseOperator):
             return None
         if job.status in aiobyte.FINAL_STATUSES or job.connection_id != self.connection_id:
             return None
-        self.log.info("an earlier try started Airbyte job %d, still %s: waiting for it", job_id, job.status.value)
+        self.log.info(
+            "an earlier try started Airbyte job %d, still %s: waiting for it",
+            job_id,
+            job.status.value,
+        )
         return job
 
     def _finish(self, event: dict[str, Any]) -> Any:

@@ -7,12 +7,13 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from airflow.sdk import BaseSensorOperator, PokeReturnValue
+
 import aiobyte
 from aiobyte.models import Job
-from airflow.sdk import BaseSensorOperator, PokeReturnValue
-from ._compat import AirflowException, AirflowSensorTimeout, conf
 
 from . import _config
+from ._compat import AirflowException, AirflowSensorTimeout, conf
 from ._run import run_coroutine
 from .hooks import AiobyteHook
 from .triggers import AiobyteJobTrigger, check_polling, job_event
@@ -65,7 +66,9 @@ class AiobyteJobSensor(BaseSensorOperator):
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"airbyte_job_id must be an Airbyte job id (an integer); got {value!r}")
+            raise ValueError(
+                f"airbyte_job_id must be an Airbyte job id (an integer); got {value!r}"
+            )
         return value
 
     def _get(self) -> Job:

@@ -6,10 +6,11 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiobyte
 import anyio
-from aiobyte.models import Job
 from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+import aiobyte
+from aiobyte.models import Job
 
 from . import _config
 from ._shared import shared_client
@@ -65,7 +66,10 @@ class AiobyteJobTrigger(BaseTrigger):
         if deadline is not None and not _is_number(deadline):
             raise ValueError(f"deadline must be seconds since the epoch or None; got {deadline!r}")
         check_polling(poll_interval, max_poll_interval, grace)
-        for name, flag in (("cancel_on_timeout", cancel_on_timeout), ("cancel_on_kill", cancel_on_kill)):
+        for name, flag in (
+            ("cancel_on_timeout", cancel_on_timeout),
+            ("cancel_on_kill", cancel_on_kill),
+        ):
             if not isinstance(flag, bool):
                 raise ValueError(f"{name} must be True or False; got {flag!r}")
         self.job_id = job_id
@@ -110,13 +114,17 @@ class AiobyteJobTrigger(BaseTrigger):
                     cancel_on_timeout=self.cancel_on_timeout,
                 )
         except Exception as exc:  # the connection cannot be read or used: say so in the event
-            payload = _error(self.job_id, f"cannot use Airflow connection {self.airbyte_conn_id!r}", exc)
+            payload = _error(
+                self.job_id, f"cannot use Airflow connection {self.airbyte_conn_id!r}", exc
+            )
         yield TriggerEvent(payload)
 
     async def on_kill(self) -> None:
         """The task was killed by a user while deferred: cancel the job if ``cancel_on_kill``."""
         if not self.cancel_on_kill:
-            logger.info("task killed; Airbyte job %d is left running (cancel_on_kill=False)", self.job_id)
+            logger.info(
+                "task killed; Airbyte job %d is left running (cancel_on_kill=False)", self.job_id
+            )
             return
         async with shared_client(self.airbyte_conn_id) as shared:
             await cancel_job(shared.client, self.job_id, why="the task was killed")
@@ -169,7 +177,9 @@ async def wait_for_job(
             "job_id": job_id,
             "message": f"Airbyte {exc}"
             + ("; the job was cancelled" if cancelled is not None else "; the job goes on running"),
-            "summary": None if cancelled is None else aiobyte.JobSummary.from_job(cancelled).to_dict(),
+            "summary": None
+            if cancelled is None
+            else aiobyte.JobSummary.from_job(cancelled).to_dict(),
             "job_cancelled": cancelled is not None,
         }
     except aiobyte.AirbyteError as exc:

@@ -1,4 +1,4 @@
-"""dag.test() on a real Airflow 3: deferrable tasks, their triggers run in-process, XCom, retries."""
+"""dag.test() on a real Airflow 3: deferrable tasks, triggers run in-process, XCom, retries."""
 
 from __future__ import annotations
 
@@ -14,13 +14,10 @@ def xcom(dag_run, task_id, key="return_value"):
     from airflow.utils.session import create_session
 
     with create_session() as session:
-        row = (
-            XComModel.get_many(
-                run_id=dag_run.run_id, dag_ids=dag_run.dag_id, task_ids=task_id, key=key, session=session
-            )
-            .with_entities(XComModel.value)
-            .first()
+        query = XComModel.get_many(
+            run_id=dag_run.run_id, dag_ids=dag_run.dag_id, task_ids=task_id, key=key
         )
+        row = session.scalars(query).first()
         return None if row is None else XComModel.deserialize_value(row)
 
 
@@ -37,29 +34,39 @@ def test_a_dag_of_deferrable_syncs_a_sensor_and_an_attach(threaded_fake, monkeyp
 
     def setup():
         seeded = fake.seed(workspaces=1, connections=3, jobs=0)
-        mine, watched, busy = seeded.connection_ids
+        mine, busy, watched = seeded.connection_ids
         fake.plan_jobs(None, queued_for=0.1, duration=0.4)
-        fake.plan_jobs(watched, queued_for=0, duration=2.0)  # started by someone else
-        fake.plan_jobs(busy, queued_for=0, duration=4.0)  # already running when the DAG starts
-        return mine, fake.add_job(watched)["jobId"], busy, fake.add_job(busy)["jobId"]
+        # Started by the DAG's first task: still running when "attach" and "watch" start.
+        fake.plan_jobs(busy, queued_for=0, duration=2.0)
+        fake.plan_jobs(watched, queued_for=0, duration=4.0)
+        return mine, busy, watched
 
-    mine, watched_job, busy, busy_job = served.call(setup)
+    mine, busy, watched = served.call(setup)
     dag_run = syncs.test(
-        run_conf={"connection_id": mine, "watched_job_id": watched_job, "busy_connection_id": busy}
+        run_conf={
+            "connection_id": mine,
+            "busy_connection_id": busy,
+            "watched_connection_id": watched,
+        }
     )
     assert dag_run.state == "success", states(dag_run)
 
+    elsewhere = xcom(dag_run, "elsewhere")
+    # attach: the 409 of the running job is answered by waiting for that job.
+    assert xcom(dag_run, "attach")["job_id"] == elsewhere["busy"]
+    assert xcom(dag_run, "attach", key="airbyte_job_id") == elsewhere["busy"]
+    assert xcom(dag_run, "watch")["job_id"] == elsewhere["watched"]
     sync_summary = xcom(dag_run, "sync")
     assert sync_summary["status"] == "succeeded"
     assert sync_summary["connection_id"] == mine
+    assert sync_summary["rows_synced"] == 400
     assert xcom(dag_run, "sync", key="airbyte_job_id") == sync_summary["job_id"]
-    assert xcom(dag_run, "watch")["job_id"] == watched_job
-    # attach: the 409 of the running job is answered by waiting for that job.
-    assert xcom(dag_run, "attach")["job_id"] == busy_job
-    assert xcom(dag_run, "here")["status"] == "succeeded"
+    here = xcom(dag_run, "here")
+    assert here["status"] == "succeeded"
+    assert here["job_id"] != sync_summary["job_id"]
 
     hits = served.call(lambda: dict(fake.stats.hits))
-    assert hits["POST /jobs"] == 3  # sync, attach (refused: 409), here
+    assert hits["POST /jobs"] == 5  # elsewhere's two, attach (refused: 409), sync, here
     assert hits.get("DELETE /jobs/{jobId}", 0) == 0  # the sensor never cancels
 
 
@@ -72,7 +79,7 @@ def test_a_retry_reattaches_to_the_job_its_first_try_started(threaded_fake, monk
 
     def setup():
         [connection_id] = fake.seed(workspaces=1, connections=1, jobs=0).connection_ids
-        fake.plan_jobs(connection_id, queued_for=0.1, duration=1.0)
+        fake.plan_jobs(connection_id, queued_for=0.1, duration=3.0)
         # The first try's trigger gets a 403 (not transient): the try fails, the job runs on.
         fake.faults.inject("GET /jobs/{jobId}", status=403)
         return connection_id

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import logging
 
-import aiobyte
 import pytest
-from airflow.sdk.exceptions import AirflowNotFoundException
-
 from aiobyte_airflow import AiobyteHook
 from aiobyte_airflow._connection import client_options
+from airflow.sdk.exceptions import AirflowNotFoundException
+
+import aiobyte
 
 from .conftest import CONN_ID, use_connection
 
@@ -51,7 +51,8 @@ def test_the_official_connection_as_it_is(caplog):
             password=SECRET,
             extra={"timeout": "30"},
         )
-    assert got["client_id"] == "id" and got["client_secret"] == SECRET
+    assert got["client_id"] == "id"
+    assert got["client_secret"] == SECRET
     assert got["timeout"] == aiobyte.Timeouts(read=30.0)
     assert caplog.records == []
 
@@ -74,7 +75,9 @@ def test_bearer_basic_and_tuning_extras():
     bearer = options(host="http://h:1/v1", password="tok", extra={"auth": "bearer"})
     assert bearer["token"] == "tok"
     assert options(host="http://h:1/v1", extra={"token": "tok"})["token"] == "tok"
-    basic = options(host="http://h:1/v1", login="airbyte", password="password", extra={"auth": "basic"})
+    basic = options(
+        host="http://h:1/v1", login="airbyte", password="password", extra={"auth": "basic"}
+    )
     assert basic["auth"] == aiobyte.BasicAuth("airbyte", "password")
     tuned = options(
         host="http://h:1/v1",
@@ -98,10 +101,27 @@ def test_unknown_extras_are_reported_not_dropped_silently(caplog):
         ({"host": "api.airbyte.com", "login": "i", "password": SECRET}, "with its scheme"),
         ({"host": "http://h/v1", "login": "i"}, "no credentials"),
         ({"host": "http://h/v1", "password": SECRET}, "no credentials"),
-        ({"host": "http://h/v1", "login": "i", "password": SECRET, "extra": {"proxies": {}}}, "proxies"),
-        ({"host": "http://h/v1", "login": "i", "password": SECRET, "extra": {"max_in_flight": 0}}, "max_in_flight"),
-        ({"host": "http://h/v1", "login": "i", "password": SECRET, "extra": {"timeout": -1}}, "'timeout'"),
-        ({"host": "http://h/v1", "login": "i", "password": SECRET, "extra": {"auth": "oauth"}}, "'auth'"),
+        (
+            {"host": "http://h/v1", "login": "i", "password": SECRET, "extra": {"proxies": {}}},
+            "proxies",
+        ),
+        (
+            {
+                "host": "http://h/v1",
+                "login": "i",
+                "password": SECRET,
+                "extra": {"max_in_flight": 0},
+            },
+            "max_in_flight",
+        ),
+        (
+            {"host": "http://h/v1", "login": "i", "password": SECRET, "extra": {"timeout": -1}},
+            "'timeout'",
+        ),
+        (
+            {"host": "http://h/v1", "login": "i", "password": SECRET, "extra": {"auth": "oauth"}},
+            "'auth'",
+        ),
         ({"host": "http://h/v1", "extra": {"auth": "bearer"}}, "bearer token is needed"),
         ({"host": "http://h/v1", "login": "i", "password": SECRET, "conn_type": "http"}, "'http'"),
         ({"host": "http://h:80/v1", "port": 81, "login": "i", "password": SECRET}, "port 81"),
@@ -119,7 +139,9 @@ def test_what_cannot_work_is_a_clear_error_without_the_secret(fields, says):
 async def test_the_hook_looks_the_connection_up_and_talks_to_airbyte(
     fake_airbyte, monkeypatch, conn_type
 ):
-    use_connection(monkeypatch, fake_airbyte, conn_type=conn_type, extra=json.dumps({"max_in_flight": 3}))
+    use_connection(
+        monkeypatch, fake_airbyte, conn_type=conn_type, extra=json.dumps({"max_in_flight": 3})
+    )
     hook = AiobyteHook()  # no I/O here: a missing connection would not fail yet
     assert (await hook.aget_client_options())["max_in_flight"] == 3
     async with hook.shared_client() as client:
@@ -141,4 +163,6 @@ def test_test_connection_from_a_synchronous_caller(threaded_fake, monkeypatch):
     assert AiobyteHook().test_connection() == (True, "Connection successfully tested")
     use_connection(monkeypatch, threaded_fake.fake, password="wrong")
     ok, message = AiobyteHook().test_connection()
-    assert not ok and "AuthenticationError" in message and "wrong" not in message
+    assert not ok
+    assert "AuthenticationError" in message
+    assert "wrong" not in message

@@ -6,9 +6,9 @@ import asyncio
 import json
 
 import pytest
-from aiobyte.testing import FakeAirbyte
-
 from aiobyte_airflow import AiobyteJobTrigger
+
+from aiobyte.testing import FakeAirbyte
 
 from .conftest import use_connection
 
@@ -56,7 +56,9 @@ async def test_a_cancelled_first_trigger_does_not_break_the_others(monkeypatch):
         fake.plan_jobs(None, queued_for=0, duration=0.3)
         use_connection(monkeypatch, fake)
         fake.faults.inject("POST /applications/token", latency=0.2)  # a slow first token
-        doomed = asyncio.ensure_future(one_event(AiobyteJobTrigger(job_id=fake.add_job(first)["jobId"])))
+        doomed = asyncio.ensure_future(
+            one_event(AiobyteJobTrigger(job_id=fake.add_job(first)["jobId"]))
+        )
         survivor = asyncio.ensure_future(
             one_event(AiobyteJobTrigger(job_id=fake.add_job(second)["jobId"], poll_interval=0.1))
         )
@@ -80,5 +82,6 @@ async def test_the_client_is_closed_when_the_last_trigger_leaves_and_reopened_af
         # the next trigger opens a new client, so an edited connection is read again.
         use_connection(monkeypatch, fake, password="rotated")
         event = await one_event(AiobyteJobTrigger(job_id=done))
-        assert event["status"] == "error" and "AuthenticationError" in event["message"]
+        assert event["status"] == "error"
+        assert "AuthenticationError" in event["message"]
         assert "rotated" not in event["message"]

@@ -2,34 +2,49 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
+from aiobyte_airflow import AiobyteHook, AiobyteJobSensor, AiobyteSyncOperator
+from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG
-
-from aiobyte_airflow import AiobyteJobSensor, AiobyteSyncOperator
 
 FAST = {"poll_interval": 0.1, "max_poll_interval": 0.3}
 START = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
+
+def start_elsewhere(dag_run):
+    """Jobs started outside the provider's operators (as another tool would)."""
+
+    async def start():
+        async with AiobyteHook().get_conn() as client:
+            busy = await client.jobs.create(dag_run.conf["busy_connection_id"])
+            watched = await client.jobs.create(dag_run.conf["watched_connection_id"])
+            return {"busy": busy.job_id, "watched": watched.job_id}
+
+    return asyncio.run(start())
+
+
 with DAG("aiobyte_syncs", start_date=START, schedule=None, catchup=False) as syncs:
+    elsewhere = PythonOperator(task_id="elsewhere", python_callable=start_elsewhere)
+    attach = AiobyteSyncOperator(  # its sync is refused (409): it waits for the running one
+        task_id="attach",
+        connection_id="{{ dag_run.conf['busy_connection_id'] }}",
+        deferrable=True,
+        **FAST,
+    )
+    watch = AiobyteJobSensor(
+        task_id="watch",
+        airbyte_job_id="{{ ti.xcom_pull(task_ids='elsewhere')['watched'] }}",
+        deferrable=True,
+        poke_interval=0.1,
+        max_poll_interval=0.3,
+    )
     sync = AiobyteSyncOperator(
         task_id="sync",
         connection_id="{{ dag_run.conf['connection_id'] }}",
         deferrable=True,
         timeout=600,
-        **FAST,
-    )
-    watch = AiobyteJobSensor(
-        task_id="watch",
-        airbyte_job_id="{{ dag_run.conf['watched_job_id'] }}",
-        deferrable=True,
-        poke_interval=0.1,
-        max_poll_interval=0.3,
-    )
-    attach = AiobyteSyncOperator(
-        task_id="attach",
-        connection_id="{{ dag_run.conf['busy_connection_id'] }}",
-        deferrable=True,
         **FAST,
     )
     here = AiobyteSyncOperator(
@@ -38,7 +53,7 @@ with DAG("aiobyte_syncs", start_date=START, schedule=None, catchup=False) as syn
         deferrable=False,
         **FAST,
     )
-    sync >> watch >> attach >> here
+    elsewhere >> attach >> watch >> sync >> here
 
 with DAG("aiobyte_retry", start_date=START, schedule=None, catchup=False) as retry:
     AiobyteSyncOperator(
