@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import importlib
+import sys
 import weakref
 from collections.abc import AsyncIterator
 from typing import Any
@@ -47,6 +49,10 @@ _closing: set[asyncio.Task[None]] = set()
 async def _open(conn_id: str) -> SharedClient:
     from .hooks import AiobyteHook
 
+    if "aiohttp" not in sys.modules:
+        # aiobyte imports aiohttp on its first request: 0.1-0.3 s that would stall every
+        # trigger on the loop once. In a thread, the loop keeps running meanwhile.
+        await asyncio.to_thread(importlib.import_module, "aiohttp")
     options: dict[str, Any] = await AiobyteHook(conn_id).aget_client_options()
     clock = options.get("clock") or aiobyte.SystemClock()
     return SharedClient(aiobyte.AirbyteClient(**options), clock)

@@ -151,10 +151,7 @@ async def wait_for_job(
             job = await client.jobs.get(job_id)
             if job.status not in aiobyte.FINAL_STATUSES:
                 raise aiobyte.JobTimeoutError(
-                    f"job {job_id} had not finished at its deadline; its last status was "
-                    f"{job.status.value!r}",
-                    job_id=job_id,
-                    last_status=job.status.value,
+                    "deadline passed", job_id=job_id, last_status=job.status.value
                 )
         else:
             job = await client.jobs.wait(
@@ -175,8 +172,9 @@ async def wait_for_job(
         return {
             "status": "timeout",
             "job_id": job_id,
-            "message": f"Airbyte {exc}"
-            + ("; the job was cancelled" if cancelled is not None else "; the job goes on running"),
+            "message": f"Airbyte job {job_id} did not finish by its deadline; its last status "
+            f"was {exc.last_status!r}; "
+            + ("the job was cancelled" if cancelled is not None else "the job goes on running"),
             "summary": None
             if cancelled is None
             else aiobyte.JobSummary.from_job(cancelled).to_dict(),

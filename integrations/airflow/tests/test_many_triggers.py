@@ -46,7 +46,6 @@ async def test_300_triggers_share_one_client_token_and_in_flight_bound(monkeypat
         assert [event["job_id"] for event in events] == job_ids
         assert fake.stats.token_requests == 1
         assert fake.stats.max_in_flight <= BOUND
-        assert fake.stats.hits["GET /jobs/{jobId}"] >= N
 
 
 async def test_a_cancelled_first_trigger_does_not_break_the_others(monkeypatch):
