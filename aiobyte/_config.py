@@ -60,6 +60,13 @@ TOKEN_MARGIN_CAP = 300.0
 #: takes 100 requests, not 500 at the server's default of 20.
 PAGE_SIZE = 100
 PAGE_SIZE_MAX = 100
+#: Pages a listing may have in flight ahead of the one being read. Offsets are known in
+#: advance (0, 100, 200, ...), so a listing need not pay one round trip per page: the
+#: window starts at one page and doubles while pages come back full. With 50 ms to the
+#: server, 10,000 sources take about 0.9 s at 8 instead of 5.7 s one page at a time;
+#: 16 would halve that again but take half of a default client's MAX_IN_FLIGHT for one
+#: listing. At most this many requests are wasted past the last page.
+PAGE_PREFETCH = 8
 
 #: Characters of an unexpected body quoted in an error message.
 ERROR_EXCERPT = 300
