@@ -15,9 +15,10 @@ calls instead:
   as many pages as the watched jobs fill plus a few;
 - a watched job the rounds have not shown for ``JOB_WATCH_STALE`` seconds is asked for
   directly, and so is every job while fewer than ``JOB_WATCH_BATCH_MIN`` are watched,
-  after a round failed, or for good once the server refused a list call (a token that
-  may not list jobs): the watcher never makes a wait miss its job's final state, it
-  only saves requests.
+  after a round failed, for ``JOB_WATCH_STALE`` seconds after a round hit its page
+  limit (too many jobs changing that are not watched), or for good once the server
+  refused a list call (a token that may not list jobs): the watcher never makes a
+  wait miss its job's final state, it only saves requests.
 
 Rounds run in tasks of their own, awaited through a shield: a wait that is cancelled
 stops waiting, the round goes on for the others.
@@ -96,6 +97,9 @@ class JobWatcher:
         # began: the next horizon may not be later, or their changes could be skipped.
         self._floor = float("inf")
         self._refused = False
+        # Until then, polls go direct: the last round hit its page limit (many jobs
+        # changing that are not watched), and rounds would cost more than they save.
+        self._crowded_until = float("-inf")
 
     def watch(self, job: Job) -> None:
         """A wait begins on ``job`` (as just read from the server)."""
@@ -128,9 +132,10 @@ class JobWatcher:
 
         Returns ``last`` (or a newer state a round showed) when the job has not changed.
         """
-        if not self.batching or job_id not in self._waits:
+        now = self._monotonic()
+        if not self.batching or job_id not in self._waits or now < self._crowded_until:
             return await self._jobs.get(job_id)
-        if self._monotonic() - self._shown[job_id] > _config.JOB_WATCH_STALE:
+        if now - self._shown[job_id] > _config.JOB_WATCH_STALE:
             job = await self._jobs.get(job_id)
             if job_id in self._shown:
                 self._shown[job_id] = self._monotonic()
@@ -169,10 +174,13 @@ class JobWatcher:
         floor, self._floor = self._floor, float("inf")
         horizon = None if self._horizon is None else min(self._horizon, floor)
         waits = self._waits
-        limit = -(-len(wanted) // _config.PAGE_SIZE) + _config.JOB_WATCH_EXTRA_PAGES
+        filled = -(-len(wanted) // _config.PAGE_SIZE)  # pages the watched jobs fill
+        limit = filled + _config.JOB_WATCH_EXTRA_PAGES
         pages = 0
         reached_horizon = False
         listing = self._jobs.list(order_by="updatedAt|DESC", page_size=_config.PAGE_SIZE)
+        # Fetching ahead pays only when many pages are read; past the end it is waste.
+        listing = listing.prefetch(max(1, min(filled, _config.PAGE_PREFETCH)))
         try:
             async for page in listing.pages():
                 pages += 1
@@ -209,7 +217,8 @@ class JobWatcher:
                 self._horizon = min(horizon, self._floor)
         else:
             # Stopped at the page limit: the watched jobs it did not reach are asked
-            # for directly at their next poll; the horizon stays where it was.
+            # for directly, and so is every job for a while; the horizon stays.
             for job_id in wanted - current.seen.keys():
                 if job_id in self._shown:
                     self._shown[job_id] = float("-inf")
+            self._crowded_until = shown + _config.JOB_WATCH_STALE

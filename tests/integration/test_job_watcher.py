@@ -168,7 +168,11 @@ async def test_unwatched_noise_past_the_page_limit_falls_back_to_direct_polls(
     for connection_id in noise.connections:
         setup.fake.plan_jobs(connection_id, queued_for=0, duration=10**6)
         await setup.client.jobs.start(connection_id)
+    began = setup.clock.monotonic()
     results, returned, ends = await _wait_all(setup, seed=2)
+    # Crowded out: a round (of 4 pages) a minute at most, not one every two seconds.
+    span = max(returned.values()) - began
+    assert setup.fake.stats.hits[LIST_JOBS] <= 4 * (span / _config.JOB_WATCH_STALE + 1)
     for job_id, result in results.items():
         assert isinstance(result, aiobyte.models.Job), result
         late = returned[job_id] - ends[job_id]
