@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from aiobyte_airflow import AiobyteHook
 
 from .conftest import use_connection
@@ -20,7 +19,9 @@ official = pytest.importorskip("airflow.providers.airbyte.hooks.airbyte")
 @pytest.fixture
 def airbyte_connection(threaded_fake, monkeypatch):
     # What the official provider's form writes: host, client id/secret, its Token URL.
-    use_connection(monkeypatch, threaded_fake.fake, conn_type="airbyte", schema="v1/applications/token")
+    use_connection(
+        monkeypatch, threaded_fake.fake, conn_type="airbyte", schema="v1/applications/token"
+    )
     return threaded_fake
 
 
