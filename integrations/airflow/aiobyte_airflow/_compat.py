@@ -1,11 +1,20 @@
-"""Names that moved between Airflow 3 releases: the Task SDK's where it has them."""
+"""Names that moved between Airflow 3 releases: the Task SDK's where it has them.
+
+Tested on Airflow 3.3; the fallbacks are the 3.0 locations of the same names.
+"""
 
 from __future__ import annotations
 
 try:  # Airflow 3.1+
-    from airflow.sdk import conf
+    from airflow.sdk import BaseHook, BaseOperator, BaseSensorOperator, PokeReturnValue, conf
 except ImportError:  # Airflow 3.0
     from airflow.configuration import conf  # type: ignore[no-redef]
+    from airflow.hooks.base import BaseHook  # type: ignore[no-redef]
+    from airflow.models.baseoperator import BaseOperator  # type: ignore[no-redef]
+    from airflow.sensors.base import (  # type: ignore[no-redef]
+        BaseSensorOperator,
+        PokeReturnValue,
+    )
 
 try:  # Airflow 3.1+
     from airflow.sdk.exceptions import AirflowException, AirflowSensorTimeout
@@ -15,4 +24,12 @@ except ImportError:  # Airflow 3.0
         AirflowSensorTimeout,
     )
 
-__all__ = ["AirflowException", "AirflowSensorTimeout", "conf"]
+__all__ = [
+    "AirflowException",
+    "AirflowSensorTimeout",
+    "BaseHook",
+    "BaseOperator",
+    "BaseSensorOperator",
+    "PokeReturnValue",
+    "conf",
+]

@@ -6,11 +6,10 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk import BaseHook
-
 import aiobyte
 
 from . import _config
+from ._compat import BaseHook
 from ._connection import client_options
 from ._run import run_coroutine
 from ._shared import shared_client
@@ -75,7 +74,13 @@ class AiobyteHook(BaseHook):
 
         Raises as :meth:`get_client_options`.
         """
-        conn = await self.aget_connection(self.airbyte_conn_id)
+        aget_connection = getattr(self, "aget_connection", None)
+        if aget_connection is not None:
+            conn = await aget_connection(self.airbyte_conn_id)
+        else:  # Airflow 3.0: the blocking lookup, off the loop (as Airflow's own code does)
+            from asgiref.sync import sync_to_async
+
+            conn = await sync_to_async(self.get_connection)(self.airbyte_conn_id)
         return self.options_from_connection(conn, await _aextra(conn))
 
     def get_conn(self) -> aiobyte.AirbyteClient:

@@ -7,13 +7,11 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk import BaseOperator
-
 import aiobyte
 from aiobyte.models import Job, JobType
 
 from . import _config
-from ._compat import AirflowException, conf
+from ._compat import AirflowException, BaseOperator, conf
 from ._run import run_coroutine
 from .hooks import AiobyteHook
 from .triggers import AiobyteJobTrigger, cancel_job, check_polling, job_event, wait_for_job

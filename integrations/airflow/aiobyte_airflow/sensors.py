@@ -7,13 +7,17 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from airflow.sdk import BaseSensorOperator, PokeReturnValue
-
 import aiobyte
 from aiobyte.models import Job
 
 from . import _config
-from ._compat import AirflowException, AirflowSensorTimeout, conf
+from ._compat import (
+    AirflowException,
+    AirflowSensorTimeout,
+    BaseSensorOperator,
+    PokeReturnValue,
+    conf,
+)
 from ._run import run_coroutine
 from .hooks import AiobyteHook
 from .triggers import AiobyteJobTrigger, check_polling, job_event
