@@ -37,8 +37,8 @@ def test_a_dag_of_deferrable_syncs_a_sensor_and_an_attach(threaded_fake, monkeyp
         mine, busy, watched = seeded.connection_ids
         fake.plan_jobs(None, queued_for=0.1, duration=0.4)
         # Started by the DAG's first task: still running when "attach" and "watch" start.
-        fake.plan_jobs(busy, queued_for=0, duration=2.0)
-        fake.plan_jobs(watched, queued_for=0, duration=4.0)
+        fake.plan_jobs(busy, queued_for=0, duration=3.0)
+        fake.plan_jobs(watched, queued_for=0, duration=5.0)
         return mine, busy, watched
 
     mine, busy, watched = served.call(setup)
