@@ -8,10 +8,10 @@ from __future__ import annotations
 try:  # Airflow 3.1+
     from airflow.sdk import BaseHook, BaseOperator, BaseSensorOperator, PokeReturnValue, conf
 except ImportError:  # Airflow 3.0
-    from airflow.configuration import conf  # type: ignore[no-redef]
-    from airflow.hooks.base import BaseHook  # type: ignore[no-redef]
-    from airflow.models.baseoperator import BaseOperator  # type: ignore[no-redef]
-    from airflow.sensors.base import (  # type: ignore[no-redef]
+    from airflow.configuration import conf  # type: ignore
+    from airflow.hooks.base import BaseHook  # type: ignore
+    from airflow.models.baseoperator import BaseOperator  # type: ignore
+    from airflow.sensors.base import (  # type: ignore
         BaseSensorOperator,
         PokeReturnValue,
     )
@@ -19,7 +19,7 @@ except ImportError:  # Airflow 3.0
 try:  # Airflow 3.1+
     from airflow.sdk.exceptions import AirflowException, AirflowSensorTimeout
 except ImportError:  # Airflow 3.0
-    from airflow.exceptions import (  # type: ignore[no-redef]
+    from airflow.exceptions import (  # type: ignore
         AirflowException,
         AirflowSensorTimeout,
     )

@@ -58,7 +58,7 @@ class AiobyteJobTrigger(BaseTrigger):
         cancel_on_timeout: bool = False,
         cancel_on_kill: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         if isinstance(job_id, bool) or not isinstance(job_id, int) or job_id < 0:
             raise ValueError(f"job_id must be an Airbyte job id (an integer); got {job_id!r}")
         if not isinstance(airbyte_conn_id, str) or not airbyte_conn_id:
@@ -117,7 +117,7 @@ class AiobyteJobTrigger(BaseTrigger):
             payload = _error(
                 self.job_id, f"cannot use Airflow connection {self.airbyte_conn_id!r}", exc
             )
-        yield TriggerEvent(payload)
+        yield TriggerEvent(payload)  # type: ignore[no-untyped-call]
 
     async def on_kill(self) -> None:
         """The task was killed by a user while deferred: cancel the job if ``cancel_on_kill``."""
