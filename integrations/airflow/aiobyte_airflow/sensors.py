@@ -76,8 +76,8 @@ class AiobyteJobSensor(BaseSensorOperator):
         return value
 
     def _get(self) -> Job:
-        options = AiobyteHook(self.airbyte_conn_id).get_client_options()
         job_id = self._job_id()
+        options = AiobyteHook(self.airbyte_conn_id).get_client_options()
 
         async def get() -> Job:
             async with aiobyte.AirbyteClient(**options) as client:
