@@ -80,6 +80,11 @@ JOB_ATTACH_SCAN = 20
 #: caller is cancelled or timed out (it runs shielded): enough for the request and its
 #: retries on a healthy server, bounded so a cancelled caller is not held for long.
 JOB_CANCEL_TIMEOUT = 30.0
+#: ``jobs.wait`` (and ``run``): seconds a streak of failed polls is ridden out when
+#: each failure is transient (no connection, a timeout, 5xx, 429) before the wait ends
+#: with the last error. A sync of hours should survive a rolling restart or a short
+#: outage of the API; five minutes of nothing but failures is no longer "transient".
+JOB_WAIT_GRACE = 300.0
 
 #: ``fan_out``: keys worked on at once by default. Each key holds at most one request at
 #: a time, so this stays below MAX_IN_FLIGHT and leaves the client room for other work.
