@@ -23,12 +23,13 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
-import aiobyte
 import anyio
 import dagster as dg
+from pydantic import Field, PrivateAttr
+
+import aiobyte
 from aiobyte import AirbyteClient, JobSummary
 from aiobyte.models import Job
-from pydantic import Field, PrivateAttr
 
 from . import _config
 
@@ -54,7 +55,9 @@ class AirbyteSyncError(dg.Failure):
             metadata = job_metadata(self.summaries[0])
         else:
             metadata = {"jobs": dg.MetadataValue.json([s.to_dict() for s in self.summaries])}
-        super().__init__(description=f"Airbyte sync did not succeed: {described}", metadata=metadata)
+        super().__init__(
+            description=f"Airbyte sync did not succeed: {described}", metadata=metadata
+        )
 
 
 def job_metadata(summary: JobSummary) -> dict[str, dg.MetadataValue]:
@@ -171,7 +174,13 @@ class AiobyteResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             )
         return self._client
 
-    async def sync(self, connection_id: str, *, timeout: float | None = None) -> JobSummary:
+    async def sync(
+        self,
+        connection_id: str,
+        *,
+        # A parameter, as in aiobyte's jobs.wait: its error names the job and its status.
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> JobSummary:
         """Start a sync of the connection (or attach to the running one) and wait for it.
 
         Returns the job's summary when it succeeded. Raises ``AirbyteSyncError`` (a
@@ -191,7 +200,7 @@ class AiobyteResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         connection_ids: Iterable[str],
         *,
         limit: int | None = None,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 (as in sync)
     ) -> list[JobSummary]:
         """Sync the connections concurrently, at most ``limit`` at once; summaries in order.
 
@@ -228,7 +237,7 @@ class AiobyteResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             raise AirbyteSyncError(summaries)
         return summaries
 
-    async def _sync(self, connection_id: str, timeout: float | None) -> JobSummary:
+    async def _sync(self, connection_id: str, timeout: float | None) -> JobSummary:  # noqa: ASYNC109
         _check_connection_id(connection_id)
         client = self.client
         timeout = self.sync_timeout if timeout is None else timeout

@@ -14,8 +14,9 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 import pytest
-from aiobyte.testing import FakeAirbyte, Seeded
 from dagster_aiobyte import AiobyteResource
+
+from aiobyte.testing import FakeAirbyte, Seeded
 
 T = TypeVar("T")
 

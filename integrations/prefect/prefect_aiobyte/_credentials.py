@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiobyte import AirbyteClient
 from prefect.blocks.core import Block
 from pydantic import Field, SecretStr
+
+from aiobyte import AirbyteClient
 
 __all__ = ["AirbyteCredentials"]
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from aiobyte import JobSummary
 from prefect.blocks.abstract import JobBlock, JobRun
 from pydantic import BaseModel, Field
+
+from aiobyte import JobSummary
 
 from . import _config
 from ._credentials import AirbyteCredentials
@@ -66,7 +67,8 @@ class AirbyteSync(JobRun[AirbyteSyncResult]):
         self.job_id = job_id
 
     def __repr__(self) -> str:
-        return f"AirbyteSync(job_id={self.job_id}, connection_id={self.airbyte_connection.connection_id!r})"
+        connection_id = self.airbyte_connection.connection_id
+        return f"AirbyteSync(job_id={self.job_id}, connection_id={connection_id!r})"
 
     async def wait_for_completion(self) -> None:  # type: ignore[override]
         """Poll the job until it ends.

@@ -12,13 +12,14 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 
-import aiobyte
 import anyio
-from aiobyte import AirbyteClient, JobSummary
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger, get_run_logger
+
+import aiobyte
+from aiobyte import AirbyteClient, JobSummary
 
 from . import _config
 from ._credentials import AirbyteCredentials
@@ -71,14 +72,16 @@ async def cancel_job(client: AirbyteClient, job_id: int) -> None:
             return
         _logger().info("cancelled Airbyte job %d", job_id)
     if scope.cancelled_caught:
-        _logger().warning("could not cancel Airbyte job %d within %g s", job_id, _config.CANCEL_TIMEOUT)
+        _logger().warning(
+            "could not cancel Airbyte job %d within %g s", job_id, _config.CANCEL_TIMEOUT
+        )
 
 
 async def _sync(
     client: AirbyteClient,
     connection_id: str,
     *,
-    timeout: float | None,
+    timeout: float | None,  # noqa: ASYNC109 (aiobyte's own, as in run_airbyte_sync)
     attach: bool,
     poll_interval: float,
     max_poll_interval: float,
