@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import dagster as dg
@@ -197,3 +198,29 @@ def test_the_secret_stays_out_of_the_resource_repr() -> None:
     assert "s3cr3t-value" not in str(resource)
     with pytest.raises(RuntimeError, match="not set up"):
         _ = resource.client
+
+
+@pytest.mark.parametrize("when", ["starting", "waiting"])
+def test_a_sync_cancelled_by_asyncio_cancels_its_job(
+    threaded_fake: ThreadedFake, when: str
+) -> None:
+    seeded = threaded_fake.seed(workspaces=1, connections=1, jobs=0)
+    connection_id = seeded.connection_ids[0]
+    fake = threaded_fake.fake
+    threaded_fake.call(fake.plan_jobs, connection_id, queued_for=0.0, duration=3600)
+    if when == "starting":  # the cancellation lands while POST /jobs is in flight
+        threaded_fake.call(fake.faults.inject, "POST /jobs", latency=0.5)
+    outcomes: list[str] = []
+
+    @dg.asset
+    async def orders(airbyte: AiobyteResource) -> None:
+        try:
+            await asyncio.wait_for(airbyte.sync(connection_id), 0.2)
+        except asyncio.TimeoutError:
+            outcomes.append("timed out")
+        outcomes.append(",".join(threaded_fake.job_statuses(connection_id)))
+
+    assert dg.materialize([orders], resources={"airbyte": threaded_fake.resource()}).success
+    # Cancelled before wait_for returned, not later by teardown.
+    assert outcomes == ["timed out", "cancelled"]
+    assert threaded_fake.hits("DELETE /jobs/{jobId}") == 1

@@ -111,10 +111,13 @@ async def test_a_running_sync_is_attached_to_on_409() -> None:
         assert fake.stats.hits["POST /jobs"] == 1  # the 409
 
 
-async def test_a_task_timeout_cancels_the_sync() -> None:
+@pytest.mark.parametrize("when", ["starting", "waiting"])
+async def test_a_task_timeout_cancels_the_sync(when: str) -> None:
     async with FakeAirbyte() as fake:
         connection_id = fake.seed(workspaces=1, connections=1, jobs=0).connection_ids[0]
         fake.plan_jobs(connection_id, queued_for=0.0, duration=3600)
+        if when == "starting":  # the timeout strikes while POST /jobs is in flight
+            fake.faults.inject("POST /jobs", latency=1.0)
         bounded = run_airbyte_sync.with_options(timeout_seconds=0.5)
 
         @flow
