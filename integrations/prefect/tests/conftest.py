@@ -1,7 +1,7 @@
 """Prefect's test harness, offline, once per session; the fake Airbyte per test.
 
 The environment is set before Prefect is imported (its settings are read then): a
-throw-away PREFECT_HOME, no API URL of a real server, no analytics, no update checks;
+throw-away PREFECT_HOME, no API URL of a real server, no analytics or telemetry;
 the harness starts its temporary server on 127.0.0.1 with a SQLite file, bounded by
 ``HARNESS_STARTUP_TIMEOUT``.
 """
@@ -19,6 +19,8 @@ os.environ.update(
         "PREFECT_HOME": _HOME,
         "PREFECT_PROFILES_PATH": os.path.join(_HOME, "profiles.toml"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # Prefect's client-side telemetry (it would post to the internet): off.
+        "DO_NOT_TRACK": "1",
         "PREFECT_SERVER_UI_ENABLED": "false",
         "PREFECT_LOGGING_TO_API_ENABLED": "false",
     }
