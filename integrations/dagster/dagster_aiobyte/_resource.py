@@ -18,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
 import anyio
@@ -32,6 +33,9 @@ from aiobyte import AirbyteClient, JobSummary
 from aiobyte.models import Job
 
 from . import _config
+
+if sys.version_info < (3, 11):  # anyio depends on the backport there
+    from exceptiongroup import BaseExceptionGroup
 
 __all__ = ["AiobyteResource", "AirbyteSyncError", "job_metadata"]
 
@@ -229,9 +233,13 @@ class AiobyteResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             async with slots:
                 results[index] = await self._sync(cid, timeout)
 
-        async with anyio.create_task_group() as group:
-            for index, cid in enumerate(ids):
-                group.start_soon(one, index, cid)
+        with self._tracked():
+            try:
+                async with anyio.create_task_group() as group:
+                    for index, cid in enumerate(ids):
+                        group.start_soon(one, index, cid)
+            except BaseExceptionGroup as group_error:
+                raise _first_error(group_error) from group_error
         summaries = [s for s in results if s is not None]
         if any(not s.succeeded for s in summaries):
             raise AirbyteSyncError(summaries)
@@ -241,11 +249,7 @@ class AiobyteResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         _check_connection_id(connection_id)
         client = self.client
         timeout = self.sync_timeout if timeout is None else timeout
-        task = asyncio.current_task()
-        added = task is not None and task not in self._tasks
-        if added and task is not None:
-            self._tasks.add(task)
-        try:
+        with self._tracked():
             job = await self._start(client, connection_id)
             try:
                 if job.status not in aiobyte.FINAL_STATUSES:
@@ -260,9 +264,19 @@ class AiobyteResource(dg.ConfigurableResource):  # type: ignore[type-arg]
                 raise
             self._unfinished.pop(job.job_id, None)
             return JobSummary.from_job(job)
+
+    @contextlib.contextmanager
+    def _tracked(self) -> Iterator[None]:
+        """Keep the current task in ``_tasks`` meanwhile: teardown cancels what is left."""
+        task = asyncio.current_task()
+        if task is None or task in self._tasks:
+            yield
+            return
+        self._tasks.add(task)
+        try:
+            yield
         finally:
-            if added and task is not None:
-                self._tasks.discard(task)
+            self._tasks.discard(task)
 
     async def _start(self, client: AirbyteClient, connection_id: str) -> Job:
         """Start the job, recorded even if the caller is cancelled while POST /jobs is out."""
@@ -330,6 +344,20 @@ class AiobyteResource(dg.ConfigurableResource):  # type: ignore[type-arg]
                     task.exception()  # retrieved: the step already reported its outcome
         for job_id in list(self._unfinished):
             await self._cancel(job_id)
+
+
+def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The error to raise for a failed task group: its first that is not a cancellation."""
+    leaves: list[BaseException] = []
+    pending: list[BaseException] = [group]
+    while pending:
+        error = pending.pop(0)
+        if isinstance(error, BaseExceptionGroup):
+            pending[:0] = list(error.exceptions)
+        else:
+            leaves.append(error)
+    chosen = [e for e in leaves if not isinstance(e, asyncio.CancelledError)] or leaves
+    return chosen[0]
 
 
 def _check_connection_id(connection_id: str) -> None:

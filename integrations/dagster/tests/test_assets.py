@@ -224,3 +224,28 @@ def test_a_sync_cancelled_by_asyncio_cancels_its_job(
     # Cancelled before wait_for returned, not later by teardown.
     assert outcomes == ["timed out", "cancelled"]
     assert threaded_fake.hits("DELETE /jobs/{jobId}") == 1
+
+
+def test_an_error_in_sync_many_cancels_the_other_syncs(threaded_fake: ThreadedFake) -> None:
+    connections = threaded_fake.seed(workspaces=1, connections=3, jobs=0).connection_ids
+    fake = threaded_fake.fake
+    threaded_fake.call(fake.plan_jobs, None, queued_for=0.0, duration=3600)
+    # The first poll of any job is refused (404 is not retried): that sync fails.
+    threaded_fake.call(fake.faults.inject, "GET /jobs/{jobId}", status=404)
+    seen: list[BaseException] = []
+
+    @dg.asset
+    async def tables(airbyte: AiobyteResource) -> None:
+        try:
+            await airbyte.sync_many(connections)
+        except BaseException as error:
+            seen.append(error)
+            raise
+
+    result = dg.materialize(
+        [tables], resources={"airbyte": threaded_fake.resource()}, raise_on_error=False
+    )
+
+    assert not result.success
+    assert isinstance(seen[0], aiobyte.NotFoundError)  # the error itself, not a group
+    assert [threaded_fake.job_statuses(c) for c in connections] == [["cancelled"]] * 3

@@ -8,6 +8,8 @@ task is cancelled, and when the wait itself times out.
 
 from __future__ import annotations
 
+import asyncio
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -22,6 +24,9 @@ import aiobyte
 from aiobyte import AirbyteClient, JobSummary
 
 from . import _config
+
+if sys.version_info < (3, 11):  # anyio depends on the backport there
+    from exceptiongroup import BaseExceptionGroup
 from ._credentials import AirbyteCredentials
 
 __all__ = ["AirbyteSyncFailed", "run_airbyte_sync", "run_airbyte_syncs"]
@@ -44,6 +49,20 @@ def _logger():  # type: ignore[no-untyped-def]
         return get_run_logger()
     except MissingContextError:
         return get_logger("prefect_aiobyte")
+
+
+def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The error to raise for a failed task group: its first that is not a cancellation."""
+    leaves: list[BaseException] = []
+    pending: list[BaseException] = [group]
+    while pending:
+        error = pending.pop(0)
+        if isinstance(error, BaseExceptionGroup):
+            pending[:0] = list(error.exceptions)
+        else:
+            leaves.append(error)
+    chosen = [e for e in leaves if not isinstance(e, asyncio.CancelledError)] or leaves
+    return chosen[0]
 
 
 def check_connection_id(connection_id: object) -> str:
@@ -184,9 +203,12 @@ async def run_airbyte_syncs(
                 except AirbyteSyncFailed as failed:
                     results[index] = failed.summaries[0]
 
-        async with anyio.create_task_group() as group:
-            for index, connection_id in enumerate(ids):
-                group.start_soon(one, index, connection_id)
+        try:
+            async with anyio.create_task_group() as group:
+                for index, connection_id in enumerate(ids):
+                    group.start_soon(one, index, connection_id)
+        except BaseExceptionGroup as group_error:
+            raise _first_error(group_error) from group_error
 
     summaries = [s for s in results if s is not None]
     if any(not s.succeeded for s in summaries):

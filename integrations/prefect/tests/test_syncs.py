@@ -174,3 +174,16 @@ async def test_bad_arguments_fail_before_any_request() -> None:
             await run_airbyte_sync.fn("", credentials)
         assert fake.stats.hits["POST /jobs"] == 0
         assert fake.stats.token_requests == 0
+
+
+async def test_an_error_in_one_sync_cancels_the_others() -> None:
+    async with FakeAirbyte() as fake:
+        connections = fake.seed(workspaces=1, connections=3, jobs=0).connection_ids
+        fake.plan_jobs(None, queued_for=0.0, duration=3600)
+        # The first poll of any job is refused (404 is not retried): that sync fails.
+        fake.faults.inject("GET /jobs/{jobId}", status=404)
+
+        with pytest.raises(aiobyte.NotFoundError):  # the error itself, not a group
+            await run_airbyte_syncs(connections, credentials_for(fake), timeout=30)
+
+        assert [job_statuses(fake, c) for c in connections] == [["cancelled"]] * 3
