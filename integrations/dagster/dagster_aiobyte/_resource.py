@@ -35,7 +35,7 @@ from aiobyte.models import Job
 from . import _config
 
 if sys.version_info < (3, 11):  # anyio depends on the backport there
-    from exceptiongroup import BaseExceptionGroup
+    from exceptiongroup import BaseExceptionGroup  # type: ignore[import-not-found,unused-ignore]
 
 __all__ = ["AiobyteResource", "AirbyteSyncError", "job_metadata"]
 

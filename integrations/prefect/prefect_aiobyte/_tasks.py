@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import anyio
 from prefect import flow, task
+from prefect.blocks.abstract import LoggerOrAdapter
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_logger, get_run_logger
@@ -26,7 +27,7 @@ from aiobyte import AirbyteClient, JobSummary
 from . import _config
 
 if sys.version_info < (3, 11):  # anyio depends on the backport there
-    from exceptiongroup import BaseExceptionGroup
+    from exceptiongroup import BaseExceptionGroup  # type: ignore[import-not-found,unused-ignore]
 from ._credentials import AirbyteCredentials
 
 __all__ = ["AirbyteSyncFailed", "run_airbyte_sync", "run_airbyte_syncs"]
@@ -44,7 +45,7 @@ class AirbyteSyncFailed(Exception):
         )
 
 
-def _logger():  # type: ignore[no-untyped-def]
+def _logger() -> LoggerOrAdapter:
     try:
         return get_run_logger()
     except MissingContextError:
