@@ -17,7 +17,7 @@ from aiobyte import JobSummary
 
 from . import _config
 from ._credentials import AirbyteCredentials
-from ._tasks import AirbyteSyncFailed, cancel_job, check_connection_id
+from ._tasks import AirbyteSyncFailed, cancel_job, check_connection_id, start_job
 
 __all__ = ["AirbyteConnection", "AirbyteSync", "AirbyteSyncResult"]
 
@@ -141,12 +141,13 @@ class AirbyteConnection(JobBlock[AirbyteSyncResult]):
     async def trigger(self) -> AirbyteSync:
         """Start a sync of the connection (or find the running one) and return it.
 
-        Raises ``aiobyte.ConflictError`` on a running sync when ``attach`` is off, an
+        Cancelled while the request is in flight, it cancels the job it started. Raises
+        ``aiobyte.ConflictError`` on a running sync when ``attach`` is off, an
         ``aiobyte.APIStatusError`` if the API refuses (e.g. ``NotFoundError``), and
         ``ValueError`` for a malformed connection id before any request.
         """
         connection_id = check_connection_id(self.connection_id)
         async with self.airbyte_credentials.get_client() as client:
-            job = await client.jobs.start(connection_id, job_type="sync", attach=self.attach)
+            job = await start_job(client, connection_id, attach=self.attach)
         self.logger.info("Airbyte job %d of connection %s started", job.job_id, connection_id)
         return AirbyteSync(self, job.job_id)

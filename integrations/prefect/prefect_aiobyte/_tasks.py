@@ -9,6 +9,7 @@ task is cancelled, and when the wait itself times out.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import uuid
 from collections import Counter
@@ -23,6 +24,7 @@ from prefect.logging import get_logger, get_run_logger
 
 import aiobyte
 from aiobyte import AirbyteClient, JobSummary
+from aiobyte.models import Job
 
 from . import _config
 
@@ -95,6 +97,28 @@ async def cancel_job(client: AirbyteClient, job_id: int) -> None:
         _logger().warning(
             "could not cancel Airbyte job %d within %g s", job_id, _config.CANCEL_TIMEOUT
         )
+
+
+async def start_job(client: AirbyteClient, connection_id: str, *, attach: bool) -> Job:
+    """Start a sync (attaching on 409); cancelled meanwhile, the job it started is cancelled.
+
+    The request runs shielded: if the caller is cancelled while ``POST /jobs`` is in
+    flight, the answer is still awaited (bounded) and the job it started is cancelled
+    before the cancellation propagates, so that no sync is left running unseen.
+    """
+    starting = asyncio.ensure_future(client.jobs.start(connection_id, attach=attach))
+    try:
+        return await asyncio.shield(starting)
+    except BaseException:
+        with anyio.CancelScope(shield=True) as scope:
+            scope.deadline = anyio.current_time() + _config.CANCEL_TIMEOUT
+            with contextlib.suppress(Exception):
+                started = await starting
+                if started.status not in aiobyte.FINAL_STATUSES:
+                    await cancel_job(client, started.job_id)
+        if not starting.done():
+            starting.cancel()
+        raise
 
 
 async def _sync(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -117,3 +118,19 @@ async def test_the_job_block_refuses_a_malformed_id_before_any_request() -> None
         with pytest.raises(ValueError, match="'not-a-uuid'"):
             await connection.trigger()
         assert fake.stats.token_requests == 0
+
+
+async def test_a_trigger_cancelled_in_flight_cancels_the_job_it_started() -> None:
+    async with FakeAirbyte() as fake:
+        connection_id = fake.seed(workspaces=1, connections=1, jobs=0).connection_ids[0]
+        fake.plan_jobs(connection_id, queued_for=0.0, duration=3600)
+        fake.faults.inject("POST /jobs", latency=0.5)
+        connection = AirbyteConnection(
+            airbyte_credentials=credentials_for(fake), connection_id=connection_id
+        )
+
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(connection.trigger(), 0.1)
+
+        assert job_statuses(fake, connection_id) == ["cancelled"]
+        assert fake.stats.hits["DELETE /jobs/{jobId}"] == 1
