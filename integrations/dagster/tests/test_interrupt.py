@@ -34,8 +34,13 @@ SCRIPT = textwrap.dedent(
         await airbyte.sync_many(CONNECTIONS)
 
 
-    # Credentials and base URL from AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET, AIRBYTE_API_URL.
-    resource = AiobyteResource(poll_interval=0.05, max_poll_interval=0.1)
+    resource = AiobyteResource(
+        base_url=dg.EnvVar("AIRBYTE_API_URL"),
+        client_id=dg.EnvVar("AIRBYTE_CLIENT_ID"),
+        client_secret=dg.EnvVar("AIRBYTE_CLIENT_SECRET"),
+        poll_interval=0.05,
+        max_poll_interval=0.1,
+    )
     result = dg.materialize([tables], resources={"airbyte": resource}, raise_on_error=False)
     print("run ended, success:", result.success, flush=True)
     """
