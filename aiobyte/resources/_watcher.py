@@ -7,7 +7,10 @@ at once, newest change first, so the watcher answers every wait from *rounds* of
 calls instead:
 
 - a wait asks for news of its job; it joins the round in flight, or starts one (at most
-  one every ``JOB_WATCH_ROUND_MIN`` seconds: the others join it);
+  one every ``JOB_WATCH_ROUND_MIN`` seconds: the others join it); its first poll too,
+  when other waits are batching: thousands of waits that begin together read their
+  jobs from one round (a hundred a page) instead of one ``GET`` each, and a job that
+  round does not show is asked for directly;
 - a round pages through the jobs, newest change first (no filter: the server filters
   jobs after paging, so a filtered page says nothing about the jobs it left out), and
   stops once it has seen every watched job, or reaches jobs that last changed before
@@ -87,6 +90,8 @@ class JobWatcher:
         # Watched jobs: id -> number of waits on it; the newest state a round showed,
         # and when (on the client's clock).
         self._waits: dict[int, int] = {}
+        # Jobs whose waits are at their first poll (no state read yet): id -> waits.
+        self._first: dict[int, int] = {}
         self._latest: dict[int, Job] = {}
         self._shown: dict[int, float] = {}
         self._round: _Round | None = None
@@ -125,7 +130,29 @@ class JobWatcher:
     @property
     def batching(self) -> bool:
         """Whether polls are answered from rounds (enough waits, and listing works)."""
-        return not self._refused and len(self._waits) >= _config.JOB_WATCH_BATCH_MIN
+        watched = len(self._waits) + len(self._first)
+        return not self._refused and watched >= _config.JOB_WATCH_BATCH_MIN
+
+    async def first(self, job_id: int) -> Job:
+        """The first poll of a wait on ``job_id``: from a round when batching, else (or
+        when the round did not show the job) ``GET /jobs/{id}``."""
+        # Counted until it is answered, the GET included: waits that begin together
+        # (each runs up to its first request before the next begins) find the others.
+        first = self._first
+        first[job_id] = first.get(job_id, 0) + 1
+        try:
+            if self.batching and self._monotonic() >= self._crowded_until:
+                current = await self._join(fresh=True)
+                job = None if current is None else current.seen.get(job_id)
+                if job is not None:
+                    return job
+            return await self._jobs.get(job_id)
+        finally:
+            left = first[job_id] - 1
+            if left > 0:
+                first[job_id] = left
+            else:
+                del first[job_id]
 
     async def poll(self, job_id: int, last: Job) -> Job:
         """News of a watched job: from a round when batching, else ``GET /jobs/{id}``.
@@ -141,20 +168,23 @@ class JobWatcher:
                 self._shown[job_id] = self._monotonic()
                 self._latest[job_id] = job
             return job
-        if not await self._join():
+        if await self._join() is None:
             return await self._jobs.get(job_id)  # the round failed: ask directly
         return self._latest.get(job_id, last)
 
-    async def _join(self) -> bool:
-        """Wait for the round in flight, or a new one: False if it failed.
+    async def _join(self, *, fresh: bool = False) -> _Round | None:
+        """Wait for the round in flight, or a new one: None if it failed.
 
-        A round that ended less than ``JOB_WATCH_ROUND_MIN`` seconds ago is news enough.
+        A round that ended less than ``JOB_WATCH_ROUND_MIN`` seconds ago is news enough,
+        unless ``fresh`` (a first poll: that round did not look for its job). A round
+        in flight does, as long as it reads pages.
         """
         current = self._round
         if current is not None and current.task is not None and current.task.done():
             recent = self._monotonic() - current.started < _config.JOB_WATCH_ROUND_MIN
-            if recent and not current.task.cancelled() and current.task.exception() is None:
-                return True
+            succeeded = not current.task.cancelled() and current.task.exception() is None
+            if recent and succeeded and not fresh:
+                return current
             current = None
         if current is None:
             current = _Round(self._monotonic())
@@ -166,18 +196,19 @@ class JobWatcher:
         try:
             await asyncio.shield(current.task)
         except AirbyteError:
-            return False
-        return True
+            return None
+        return current
 
     async def _run(self, current: _Round) -> None:
-        wanted = set(self._waits)
+        wanted = {*self._waits, *self._first}
         floor, self._floor = self._floor, float("inf")
         horizon = None if self._horizon is None else min(self._horizon, floor)
-        waits = self._waits
+        waits, first = self._waits, self._first
         filled = -(-len(wanted) // _config.PAGE_SIZE)  # pages the watched jobs fill
         limit = filled + _config.JOB_WATCH_EXTRA_PAGES
         pages = 0
         reached_horizon = False
+        exhausted = False  # every page read: what a round did not see is not listed
         listing = self._jobs.list(order_by="updatedAt|DESC", page_size=_config.PAGE_SIZE)
         # Fetching ahead pays only when many pages are read; past the end it is waste.
         listing = listing.prefetch(max(1, min(filled, _config.PAGE_PREFETCH)))
@@ -191,10 +222,13 @@ class JobWatcher:
                             current.newest = changed
                         if horizon is not None and changed < horizon:
                             reached_horizon = True
-                    if job.job_id in waits:  # also the jobs watched since it began
+                    # also the jobs watched since it began
+                    if job.job_id in waits or job.job_id in first:
                         current.seen[job.job_id] = job
                 if reached_horizon or wanted <= current.seen.keys() or pages >= limit:
                     break
+            else:
+                exhausted = True
         except BaseException as exc:
             self._floor = min(self._floor, floor)  # still owed to the next round
             if isinstance(exc, AirbyteError) and not isinstance(exc, _PASSING):
@@ -206,7 +240,12 @@ class JobWatcher:
             if job_id in self._waits:
                 self._latest[job_id] = job
                 self._shown[job_id] = shown
-        complete = reached_horizon or wanted <= current.seen.keys()
+        complete = reached_horizon or exhausted or wanted <= current.seen.keys()
+        if exhausted:
+            # Watched jobs no page showed (deleted, or never there) are asked for directly.
+            for job_id in wanted - current.seen.keys():
+                if job_id in self._shown:
+                    self._shown[job_id] = float("-inf")
         if complete:
             # Every change since the horizon was on these pages (newest first): the
             # next round looks back only to the newest change seen now, less a margin,

@@ -560,7 +560,11 @@ class _Polls:
 
     async def _poll(self) -> Job:
         last = self._last
-        if last is None or self._watcher is None or not self._jobs.batch_polls:
+        if not self._jobs.batch_polls:
+            return await self._jobs.get(self._job_id)
+        if last is None:  # with many waits, from a round of list calls too
+            return await self._jobs._watcher.first(self._job_id)
+        if self._watcher is None:
             return await self._jobs.get(self._job_id)
         return await self._watcher.poll(self._job_id, last)
 
