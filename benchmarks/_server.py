@@ -11,7 +11,9 @@ holds: ``[{"actor": "source", "type": "postgres", "configuration": {...}}, ...]`
 that order (scenario (g)). The application's credentials are read from the
 environment (``AIOBYTE_BENCH_CLIENT_ID``/``AIOBYTE_BENCH_CLIENT_SECRET``), so that the
 parent knows them without a handshake. ``--token-latency`` makes every token request
-take that long (a fault injected for ever).
+take that long (a fault injected for ever); ``--latency "GET /sources=0.05"`` does the
+same for any route (scenarios (h)-(j)). ``--connections N`` adds a connection for each
+of the first N sources (one destination for all), whose jobs run ``--job-duration`` s.
 
 The counters are at ``GET /_fake/stats``. It stops on SIGTERM or SIGINT, and also when
 its standard input closes: if the parent dies without stopping it, it does not linger.
@@ -76,6 +78,9 @@ def build(
     seed: int,
     kinds: list[str],
     configurations: str | None,
+    latency: dict[str, float] | None = None,
+    connections: int = 0,
+    job_duration: float = 30.0,
 ) -> FakeAirbyte:
     fake = FakeAirbyte(
         path_prefix=PATH_PREFIX,
@@ -94,6 +99,16 @@ def build(
         add_configurations(fake, workspace_id, configurations)
     if token_latency > 0:
         fake.faults.inject("POST /applications/token", latency=token_latency, times=None)
+    for route, seconds in (latency or {}).items():
+        fake.faults.inject(route, latency=seconds, times=None)
+    if connections:
+        sources = fake.state.sources.ids()[:connections]
+        if len(sources) < connections:
+            raise SystemExit(f"--connections {connections}: only {len(sources)} sources")
+        destination = fake.add_destination(workspace_id, destination_type="postgres")
+        for source_id in sources:
+            fake.add_connection(source_id, destination["destinationId"])
+        fake.plan_jobs(None, duration=job_duration)
     return fake
 
 
@@ -131,12 +146,37 @@ def main() -> int:
         help="comma-separated source kinds of the --sources (default: every one)",
     )
     parser.add_argument("--configurations", help="a JSON file of configurations to add")
+    parser.add_argument(
+        "--latency",
+        action="append",
+        default=[],
+        metavar="ROUTE=SECONDS",
+        help='seconds every request to ROUTE takes, e.g. "GET /sources=0.05" (repeatable)',
+    )
+    parser.add_argument("--connections", type=int, default=0, help="connections to create")
+    parser.add_argument("--job-duration", type=float, default=30.0, help="seconds a job runs")
     args = parser.parse_args()
+    latency: dict[str, float] = {}
+    for entry in args.latency:
+        route, _, seconds = entry.rpartition("=")
+        if not route:
+            parser.error(f"--latency {entry!r}: expected ROUTE=SECONDS")
+        latency[route] = float(seconds)
     kinds = [kind for kind in args.kinds.split(",") if kind]
     unknown = sorted(set(kinds) - set(SOURCE_KINDS))
     if unknown or not kinds:
         parser.error(f"--kinds: unknown {unknown}; known: {SOURCE_KINDS}")
-    fake = build(args.sources, args.token_latency, args.port, args.seed, kinds, args.configurations)
+    fake = build(
+        args.sources,
+        args.token_latency,
+        args.port,
+        args.seed,
+        kinds,
+        args.configurations,
+        latency,
+        args.connections,
+        args.job_duration,
+    )
     asyncio.run(serve(fake))
     return 0
 

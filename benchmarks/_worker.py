@@ -560,6 +560,10 @@ TASKS: dict[str, Callable[[Side, JSON], Any]] = {
     "correctness": task_correctness,
 }
 
+from _latency_worker import TASKS as _LATENCY_TASKS  # noqa: E402  (h)-(j): latency.py
+
+TASKS.update(_LATENCY_TASKS)
+
 
 # -- (e) the programs that time an import and a first request ------------------------------
 
