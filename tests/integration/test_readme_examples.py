@@ -194,6 +194,8 @@ def test_pytest_example(block: Block, pytester: pytest.Pytester) -> None:
         pytest.importorskip("fastapi")
     pytester.makeini(
         "[pytest]\naddopts = --strict-markers -p no:cacheprovider\nfilterwarnings = error\n"
+        # pytest-asyncio (in the test extra) warns at start-up without it
+        "asyncio_default_fixture_loop_scope = function\n"
     )
     if re.search(r"^(async )?def test_", block.code, re.M):
         pytester.makepyfile(**{f"test_readme_line{block.line}": block.code})
