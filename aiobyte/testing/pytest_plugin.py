@@ -29,7 +29,7 @@ that start the fake on the test's own loop, through the plugin that runs the tes
   "auto"``): on anyio's test runner; under a backend other than asyncio (trio) the test
   is skipped, since aiohttp needs asyncio;
 - a test run by pytest-asyncio (``@pytest.mark.asyncio``, or ``asyncio_mode = "auto"``;
-  pytest-asyncio 0.24 or later): through a ``pytest_asyncio.fixture`` with the test's own
+  pytest-asyncio 1.0 or later): through a ``pytest_asyncio.fixture`` with the test's own
   ``loop_scope`` (the marker's, else ``asyncio_default_test_loop_scope``).
 
 A test that neither plugin runs (a plain ``def`` test) gets an error that says so.
@@ -129,10 +129,7 @@ def _asyncio_loop_scope(item: pytest.Item) -> str:
     if marker is not None:
         scope = marker.kwargs.get("loop_scope") or marker.kwargs.get("scope")
     if scope is None:
-        try:
-            scope = item.config.getini("asyncio_default_test_loop_scope")
-        except ValueError:  # pytest-asyncio before 0.26: tests ran in the function's loop
-            scope = None
+        scope = item.config.getini("asyncio_default_test_loop_scope")
     return str(scope or "function")
 
 
