@@ -138,6 +138,40 @@ async def test_ctrl_c_with_cancel_on_interrupt_cancels_the_job(fake: FakeAirbyte
         assert (await client.jobs.get(job_id)).status.value == "cancelled"
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+async def test_ctrl_c_while_the_job_is_being_started(fake: FakeAirbyte) -> None:
+    """Interrupted while POST /jobs is in flight: its answer is still awaited, and the job
+    it started is cancelled (with the flag), not left running unknown."""
+    [connection] = fake.state.connections.ids()
+    fake.plan_jobs(connection, queued_for=10, duration=3600)
+    fake.faults.inject("POST /jobs", latency=1.0)
+    process = await anyio.open_process(
+        [
+            sys.executable,
+            "-m",
+            "aiobyte",
+            "jobs",
+            "run",
+            connection,
+            "--wait",
+            "--cancel-on-interrupt",
+        ],
+        env=environment(fake),
+    )
+    async with process:
+        with anyio.fail_after(20):
+            while not fake.stats.hits.get("POST /jobs"):  # noqa: ASYNC110 (no event to wait on)
+                await anyio.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        code, err = await finish(process)
+    assert code == 130
+    async with fake.client() as client:
+        [job] = await client.jobs.list(connection_id=connection).to_list()
+    assert job.status.value == "cancelled"
+    assert f"cancelled job {job.job_id}" in err
+    assert "Traceback" not in err
+
+
 async def _help_texts() -> dict[str, str]:
     """The help of every command and verb, by command line."""
     texts: dict[str, str] = {}
