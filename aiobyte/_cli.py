@@ -966,7 +966,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     try:
         code = anyio.run(lambda: run(argv))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        # Ctrl-C cancels the command's task; Python 3.11+ then raises KeyboardInterrupt
+        # from the runner, 3.10 (no Task.uncancel) the CancelledError itself.
         print("aiobyte: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except BrokenPipeError:  # raised outside run(), e.g. while printing help
