@@ -569,6 +569,7 @@ class _Progress:
         self.live = isatty(err)
         self.started = clock.monotonic()
         self.status: str | None = None
+        self.ended = False
 
     def show(self, job: Job) -> None:
         text = (
@@ -585,9 +586,11 @@ class _Progress:
         self.err.flush()
 
     def end(self) -> None:
-        if self.live and self.status is not None:
+        """End the live line (once: what follows starts on a line of its own)."""
+        if self.live and self.status is not None and not self.ended:
             self.err.write("\n")
             self.err.flush()
+        self.ended = True
 
 
 # -- running a command -----------------------------------------------------------------
