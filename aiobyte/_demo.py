@@ -8,11 +8,14 @@ feeds a live progress line, and prints what it did with timings. No Airbyte, no 
 
 from __future__ import annotations
 
+import contextlib
 import random
+import shutil
 import sys
 import textwrap
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any, TextIO
 
 from ._fanout import fan_out
@@ -52,11 +55,25 @@ async def main(client: aiobyte.AirbyteClient, workspace_ids: list[str]) -> None:
 
 _NEXT = """\
 Next:
-  aiobyte fake-server           this fake on 127.0.0.1:8000, for any client (prints AIRBYTE_*)
-  aiobyte sources list --help   the command line, against it or your own Airbyte
-  python3 tools/dev.py test     lint, types and every test, as CI runs them
-  README.md                     "Use", "Workflows" and "Testing your code against a fake"
+  {cli} fake-server
+      this fake on 127.0.0.1:8000 for any client; it prints the AIRBYTE_* to export
+  {cli} sources list --help
+      the command line, against that fake or your own Airbyte
+  python3 tools/dev.py test
+      lint, types and every test, as CI runs them (in a clone of aiobyte)
+  README.md: "Use", "Workflows" and "Testing your code against a fake Airbyte"
 """
+
+
+def _command() -> str:
+    """How to run the ``aiobyte`` command from here: by its name when it is on the PATH,
+    else through the Python running the demo (as ``tools/dev.py demo`` runs it)."""
+    if shutil.which("aiobyte"):
+        return "aiobyte"
+    python = Path(sys.executable)
+    with contextlib.suppress(ValueError):
+        python = python.relative_to(Path.cwd())
+    return f"{python} -m aiobyte"
 
 
 class _Report:
@@ -210,5 +227,5 @@ async def run_demo(
         )
     print("\nWhat it did, in the code you would write:\n", file=report.out)
     print(textwrap.indent(CODE, "    "), file=report.out)
-    print(_NEXT, end="", file=report.out, flush=True)
+    print(_NEXT.format(cli=_command()), end="", file=report.out, flush=True)
     return 0
