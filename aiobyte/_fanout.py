@@ -38,11 +38,12 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, TypeVar, overload
 
-import anyio
-from anyio.abc import TaskGroup
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+if TYPE_CHECKING:
+    from anyio.abc import TaskGroup
+    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from . import _config
+from ._context import FAN_OUT, FanOutLimit
 from ._errors import AirbyteError
 
 __all__ = ["Failure", "FanOut", "FanOutError", "Outcome", "Success", "fan_out"]
@@ -256,6 +257,7 @@ class FanOut(Generic[K, T]):
         self._task_group: TaskGroup | None = None
         self._receive: MemoryObjectReceiveStream[Success[K, T] | Failure[K, T]] | None = None
         self._entered = False
+        self._end_of_stream: type[Exception] = Exception  # anyio's, once entered
         self.failures: list[Failure[K, T]] = []
 
     def __repr__(self) -> str:
@@ -265,6 +267,9 @@ class FanOut(Generic[K, T]):
         if self._entered:
             raise RuntimeError("a fan_out(...) can be entered only once")
         self._entered = True
+        import anyio  # here, not with aiobyte: a program that never fans out never loads it
+
+        self._end_of_stream = anyio.EndOfStream
         # A buffer as large as the bound: a worker can hand over a result and start on
         # its next key without waiting for the consumer to take the previous one.
         send, receive = anyio.create_memory_object_stream[Success[K, T] | Failure[K, T]](
@@ -275,9 +280,14 @@ class FanOut(Generic[K, T]):
         await task_group.__aenter__()
         self._task_group = task_group
         keys = iter(self._keys)
-        with send:
-            for _ in range(min(self._limit, len(self._keys))):
-                task_group.start_soon(self._worker, keys, send.clone())
+        # The workers' tasks copy this context: the client they call sees the limit.
+        token = FAN_OUT.set(FanOutLimit(self._limit))
+        try:
+            with send:
+                for _ in range(min(self._limit, len(self._keys))):
+                    task_group.start_soon(self._worker, keys, send.clone())
+        finally:
+            FAN_OUT.reset(token)
         return self
 
     async def __aexit__(
@@ -309,7 +319,7 @@ class FanOut(Generic[K, T]):
         while True:
             try:
                 outcome = await receive.receive()
-            except anyio.EndOfStream:
+            except self._end_of_stream:
                 if self._raise_errors and self.failures:
                     raise FanOutError(list(self.failures), len(self._keys)) from None
                 raise StopAsyncIteration from None
@@ -362,6 +372,8 @@ class FanOut(Generic[K, T]):
         finally:
             close = getattr(items, "aclose", None)  # an async generator (a pager has none)
             if close is not None:
+                import anyio
+
                 with anyio.CancelScope(shield=True):
                     await close()
 
