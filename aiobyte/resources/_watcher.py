@@ -23,6 +23,10 @@ calls instead:
   refused a list call (a token that may not list jobs): the watcher never makes a
   wait miss its job's final state, it only saves requests.
 
+When a round ends, its waits are woken ``JOB_WATCH_WAKE_BURST`` per turn of the event
+loop, not all in one: 10,000 waits woken at once would hold the loop for a quarter of a
+second (and their next polls would come due together again).
+
 Rounds run in tasks of their own, awaited through a shield: a wait that is cancelled
 stops waiting, the round goes on for the others.
 """
@@ -32,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -67,13 +72,26 @@ def _instant(stamp: str | None) -> float | None:
 class _Round:
     """One round of list calls: what it saw, and the newest change among it."""
 
-    __slots__ = ("newest", "seen", "started", "task")
+    __slots__ = ("newest", "number", "seen", "started", "task", "waiters")
 
-    def __init__(self, started: float) -> None:
+    def __init__(self, started: float, number: int) -> None:
         self.started = started
+        self.number = number
         self.seen: dict[int, Job] = {}
         self.newest: float | None = None
         self.task: asyncio.Task[None] | None = None
+        # The waits for its end, woken a burst per turn of the loop once it ends.
+        self.waiters: deque[asyncio.Future[None]] = deque()
+
+    def wake(self, _: object = None) -> None:
+        """Wake the next burst of waiters; the rest in the next turn of the loop."""
+        waiters = self.waiters
+        for _ in range(min(len(waiters), _config.JOB_WATCH_WAKE_BURST)):
+            waiter = waiters.popleft()
+            if not waiter.done():  # not cancelled meanwhile
+                waiter.set_result(None)
+        if waiters:
+            asyncio.get_running_loop().call_soon(self.wake)
 
 
 def _retrieve(task: asyncio.Task[Any]) -> None:
@@ -95,6 +113,7 @@ class JobWatcher:
         self._latest: dict[int, Job] = {}
         self._shown: dict[int, float] = {}
         self._round: _Round | None = None
+        self._rounds = 0  # rounds begun so far
         # Server time: every change to a watched job before it is in ``_latest`` (or
         # in what the wait read itself); rounds look back no further.
         self._horizon: float | None = None
@@ -140,12 +159,21 @@ class JobWatcher:
         # (each runs up to its first request before the next begins) find the others.
         first = self._first
         first[job_id] = first.get(job_id, 0) + 1
+        begun = self._rounds  # rounds begun before this wait
         try:
-            if self.batching and self._monotonic() >= self._crowded_until:
+            # A round that began before this wait may have read past its job: then the
+            # next round, which looks for it from the start, answers it.
+            for _ in range(2):
+                if not self.batching or self._monotonic() < self._crowded_until:
+                    break
                 current = await self._join(fresh=True)
-                job = None if current is None else current.seen.get(job_id)
+                if current is None:
+                    break
+                job = current.seen.get(job_id)
                 if job is not None:
                     return job
+                if current.number > begun:
+                    break
             return await self._jobs.get(job_id)
         finally:
             left = first[job_id] - 1
@@ -187,16 +215,27 @@ class JobWatcher:
                 return current
             current = None
         if current is None:
-            current = _Round(self._monotonic())
+            self._rounds += 1
+            current = _Round(self._monotonic(), self._rounds)
             task = asyncio.get_running_loop().create_task(self._run(current))
             task.add_done_callback(_retrieve)
+            task.add_done_callback(current.wake)
             current.task = task
             self._round = current
-        assert current.task is not None
-        try:
-            await asyncio.shield(current.task)
-        except AirbyteError:
+        running = current.task
+        assert running is not None
+        if not running.done():
+            # Not the task itself: a wait that is cancelled leaves the round running.
+            waiter = asyncio.get_running_loop().create_future()
+            current.waiters.append(waiter)
+            await waiter
+        if running.cancelled():
+            raise asyncio.CancelledError
+        failure = running.exception()
+        if isinstance(failure, AirbyteError):
             return None
+        if failure is not None:
+            raise failure
         return current
 
     async def _run(self, current: _Round) -> None:
@@ -225,6 +264,10 @@ class JobWatcher:
                     # also the jobs watched since it began
                     if job.job_id in waits or job.job_id in first:
                         current.seen[job.job_id] = job
+                if pages >= limit:
+                    # Waits that began meanwhile count too: their pages are not waste.
+                    watched = -(-(len(waits) + len(first)) // _config.PAGE_SIZE)
+                    limit = max(limit, watched + _config.JOB_WATCH_EXTRA_PAGES)
                 if reached_horizon or wanted <= current.seen.keys() or pages >= limit:
                     break
             else:
