@@ -10,9 +10,6 @@ from __future__ import annotations
 import time
 from typing import Protocol, runtime_checkable
 
-import anyio
-import anyio.lowlevel
-
 __all__ = ["Clock", "ManualClock", "SystemClock"]
 
 
@@ -43,6 +40,8 @@ class SystemClock:
         return time.time()
 
     async def sleep(self, seconds: float) -> None:
+        import anyio  # here: importing aiobyte does not load anyio
+
         await anyio.sleep(seconds)
 
     def __repr__(self) -> str:
@@ -77,6 +76,8 @@ class ManualClock:
         self.sleeps.append(seconds)
         self.advance(max(0.0, seconds))
         # Give other tasks their turn, as a real sleep would.
+        import anyio.lowlevel
+
         await anyio.lowlevel.checkpoint()
 
     def __repr__(self) -> str:

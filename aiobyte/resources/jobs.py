@@ -9,7 +9,6 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-import anyio
 import msgspec
 
 from .. import _config
@@ -246,7 +245,7 @@ class Jobs(Resource):
         *,
         # A parameter, not anyio.fail_after: it runs on the client's (injectable) clock
         # and its error names the job and its last status.
-        timeout: float | None = None,  # noqa: ASYNC109
+        timeout: float | None = None,
         poll_interval: float = _config.JOB_POLL_INITIAL,
         max_poll_interval: float = _config.JOB_POLL_MAX,
         grace: float = _config.JOB_WAIT_GRACE,
@@ -318,7 +317,7 @@ class Jobs(Resource):
         /,
         *,
         job_type: JobType | str = JobType.SYNC,
-        timeout: float | None = None,  # noqa: ASYNC109 (as in wait)
+        timeout: float | None = None,
         attach: bool = False,
         cancel_on_exit: bool = False,
         poll_interval: float = _config.JOB_POLL_INITIAL,
@@ -384,6 +383,8 @@ class Jobs(Resource):
             return await asyncio.shield(starting)
         except BaseException as exc:
             if not starting.done():
+                import anyio  # here: importing aiobyte does not load anyio
+
                 with anyio.CancelScope(shield=True):
                     await asyncio.wait([starting], timeout=_config.JOB_CANCEL_TIMEOUT)
             if not starting.done():
@@ -451,6 +452,8 @@ class Jobs(Resource):
 
     async def _cancel_quietly(self, job_id: int) -> None:
         """Cancel the job, shielded and bounded; log (never raise) what goes wrong."""
+        import anyio  # here: importing aiobyte does not load anyio
+
         with anyio.CancelScope(shield=True) as scope:
             scope.deadline = anyio.current_time() + _config.JOB_CANCEL_TIMEOUT
             try:
