@@ -29,6 +29,7 @@ from ._errors import (
     RateLimitError,
     UnexpectedResponseError,
     UnprocessableEntityError,
+    WrongEventLoopError,
 )
 from ._fanout import FanOut, FanOutError, Outcome, fan_out
 from ._pagination import Page, Pager
@@ -75,6 +76,7 @@ __all__ = [
     "UnexpectedResponseError",
     "UnprocessableEntityError",
     "UnsetType",
+    "WrongEventLoopError",
     "__version__",
     "fan_out",
 ]
