@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
+import threading
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from . import _config
-from ._auth import (
-    AccessToken,
-    Auth,
-    Authenticator,
-    BasicAuth,
-    BearerToken,
-    ClientCredentials,
-    StaticAuthenticator,
-    TokenCache,
-    TokenProvider,
-    basic_header,
-)
+from ._auth import Auth, BearerToken, ClientCredentials
 from ._clock import Clock, SystemClock
 from ._errors import ClientClosedError
 from ._retry import RetryBudget, RetryPolicy
 from ._transport import Timeouts, Transport
-from .resources.applications import Applications, request_token
+from .resources.applications import Applications
 from .resources.connections import Connections
 from .resources.connector_definitions import ConnectorDefinitions
 from .resources.dataplanes import Dataplanes
@@ -53,21 +45,93 @@ if TYPE_CHECKING:
 __all__ = ["AirbyteClient"]
 
 
-def normalize_base_url(base_url: str) -> str:
-    """The base URL without a trailing slash; ``ValueError`` if it is not an http(s) URL."""
-    if not isinstance(base_url, str) or not base_url.strip():
-        raise ValueError("base_url must be a non-empty URL string")
-    url = base_url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+logger = logging.getLogger("aiobyte")
+
+# Hosts already warned about (credentials over plain http), once per process.
+_warned_hosts: set[str] = set()
+_warned_lock = threading.Lock()
+
+
+def _without_password(url: str) -> str:
+    """``url`` with the password of its userinfo (if any) masked, for messages."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.partition("@")
+    if not sep or not at or "/" in userinfo:
+        return url
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def normalize_base_url(base_url: str, *, source: str = "base_url") -> str:
+    """The base URL without a trailing slash; ``ValueError`` if it is not an http(s) URL.
+
+    Refused: anything but ``http(s)://host[:port][/path]``, credentials in the URL (use
+    ``BasicAuth``), a query or fragment (even an empty ``?`` or ``#``), and whitespace
+    or control characters anywhere (nothing is stripped: a stray CRLF from an
+    environment file would otherwise end up in every path). ``source`` names where
+    the value came from (``AIRBYTE_API_URL``) in the message.
+    """
+    if not isinstance(base_url, str) or not base_url:
+        raise ValueError(f"{source} must be a non-empty URL string")
+    shown = _without_password(base_url)
+    bad = next((c for c in base_url if c.isspace() or not c.isprintable()), None)
+    if bad is not None:
         raise ValueError(
-            f"base_url must start with http:// or https:// and name a host; got {base_url!r}. "
-            f"Airbyte Cloud: {_config.CLOUD_BASE_URL!r}; self-managed: "
+            f"{source} holds whitespace or a control character ({bad!r}) at position "
+            f"{base_url.index(bad)}: {shown!r}; give the URL alone"
+        )
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 (parsing the port is the check)
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        problem = ""
+    if problem or parts.scheme not in ("http", "https") or not parts.hostname:
+        detail = f" ({problem})" if problem else ""
+        raise ValueError(
+            f"{source} must start with http:// or https:// and name a host; got "
+            f"{shown!r}{detail}. Airbyte Cloud: {_config.CLOUD_BASE_URL!r}; self-managed: "
             f"{_config.SELF_MANAGED_EXAMPLE!r}"
         )
-    if parts.query or parts.fragment:
-        raise ValueError(f"base_url must not have a query or fragment; got {base_url!r}")
-    return url.rstrip("/")
+    if "@" in parts.netloc:
+        raise ValueError(
+            f"{source} must not hold credentials ({shown!r}): pass "
+            "auth=aiobyte.BasicAuth(username, password) for HTTP Basic, and the URL alone"
+        )
+    if "?" in base_url or "#" in base_url:
+        raise ValueError(f"{source} must not have a query or fragment; got {shown!r}")
+    return base_url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _warn_plain_http(parts: SplitResult) -> None:
+    """Warn once per host when credentials would go over plain http off this machine."""
+    host = parts.hostname or ""
+    if parts.scheme != "http" or _is_loopback(host):
+        return
+    with _warned_lock:
+        if host in _warned_hosts:
+            return
+        _warned_hosts.add(host)
+    logger.warning(
+        "aiobyte sends credentials to %s over plain http://: anyone on the network path "
+        "can read them. Use https:// unless this is a private network you trust",
+        host,
+    )
+
+
+def _env(name: str) -> str | None:
+    # An empty variable counts as unset, as shells use it (NAME= command).
+    return os.environ.get(name) or None
 
 
 def _resolve_auth(
@@ -91,13 +155,35 @@ def _resolve_auth(
         if client_id is None or client_secret is None:
             raise ValueError("client_id and client_secret go together: give both")
         return ClientCredentials(client_id, client_secret)
-    env_id = os.environ.get(_config.ENV_CLIENT_ID)
-    env_secret = os.environ.get(_config.ENV_CLIENT_SECRET)
-    if env_id and env_secret:
-        return ClientCredentials(env_id, env_secret)
-    env_token = os.environ.get(_config.ENV_TOKEN)
+    return _auth_from_environment()
+
+
+def _auth_from_environment() -> Auth:
+    """Credentials from the environment, with the same rules as the keywords."""
+    env_id, env_secret = _env(_config.ENV_CLIENT_ID), _env(_config.ENV_CLIENT_SECRET)
+    env_token = _env(_config.ENV_TOKEN)
+    pair = f"{_config.ENV_CLIENT_ID}/{_config.ENV_CLIENT_SECRET}"
+    if (env_id or env_secret) and env_token:
+        raise ValueError(
+            f"give one way to authenticate, not several: the environment sets both {pair} "
+            f"and {_config.ENV_TOKEN}; unset one"
+        )
+    if env_id or env_secret:
+        if env_id is None or env_secret is None:
+            missing = _config.ENV_CLIENT_SECRET if env_secret is None else _config.ENV_CLIENT_ID
+            raise ValueError(
+                f"{_config.ENV_CLIENT_ID} and {_config.ENV_CLIENT_SECRET} go together: "
+                f"set both ({missing} is not set)"
+            )
+        try:
+            return ClientCredentials(env_id, env_secret)
+        except ValueError as exc:
+            raise ValueError(f"{pair} from the environment: {exc}") from None
     if env_token:
-        return BearerToken(env_token)
+        try:
+            return BearerToken(env_token)
+        except ValueError as exc:
+            raise ValueError(f"{_config.ENV_TOKEN} from the environment: {exc}") from None
     raise ValueError(
         "no credentials: pass client_id= and client_secret=, token=, or auth=, or set "
         f"{_config.ENV_CLIENT_ID} and {_config.ENV_CLIENT_SECRET} (or {_config.ENV_TOKEN})"
@@ -125,8 +211,12 @@ class AirbyteClient:
     :class:`RetryPolicy`; ``retry_budget``: a :class:`RetryBudget` (shared by every
     request of this client). ``clock``: for tests.
 
-    Raises ``ValueError`` for a base URL that is not an http(s) URL or for missing or
-    conflicting credentials, before any request.
+    Raises ``ValueError`` for a base URL that is not an http(s) URL (or holds
+    credentials, a query, whitespace) and for missing or conflicting credentials, given
+    as keywords or in the environment, before any request. Credentials sent over plain
+    ``http://`` to a host that is not this machine are logged once, as a warning. A
+    client belongs to the event loop it is first used on (``WrongEventLoopError``
+    elsewhere).
     """
 
     def __init__(
@@ -144,9 +234,13 @@ class AirbyteClient:
         retry_budget: RetryBudget | None = None,
         clock: Clock | None = None,
     ) -> None:
+        source = "base_url"
         if base_url is None:
-            base_url = os.environ.get(_config.ENV_BASE_URL) or _config.CLOUD_BASE_URL
-        self.base_url = normalize_base_url(base_url)
+            base_url = _env(_config.ENV_BASE_URL)
+            source = f"{_config.ENV_BASE_URL} (the base URL, from the environment)"
+            if base_url is None:
+                base_url = _config.CLOUD_BASE_URL
+        self.base_url = normalize_base_url(base_url, source=source)
         self.auth = _resolve_auth(auth, client_id, client_secret, token)
         if (
             isinstance(max_in_flight, bool)
@@ -168,7 +262,7 @@ class AirbyteClient:
         self._clock = clock or SystemClock()
         self._transport = Transport(
             self.base_url,
-            auth=None,
+            auth=self.auth,
             session=session,
             max_in_flight=max_in_flight,
             timeouts=timeouts,
@@ -176,7 +270,7 @@ class AirbyteClient:
             budget=retry_budget or RetryBudget(),
             clock=self._clock,
         )
-        self._transport.auth = self._authenticator(self.auth)
+        _warn_plain_http(urlsplit(self.base_url))
 
         self.workspaces = Workspaces(self._transport)
         self.sources = Sources(self._transport)
@@ -199,38 +293,6 @@ class AirbyteClient:
         self.groups = Groups(self._transport)
         self.embedded = Embedded(self._transport)
 
-    def _authenticator(self, auth: Auth) -> Authenticator:
-        transport = self._transport
-        if isinstance(auth, BearerToken):
-            return StaticAuthenticator(f"Bearer {auth.token}", auth.token)
-        if isinstance(auth, BasicAuth):
-            return StaticAuthenticator(basic_header(auth.username, auth.password), auth.password)
-        if isinstance(auth, ClientCredentials):
-            credentials = auth
-
-            async def fetch() -> AccessToken:
-                return await request_token(
-                    transport, credentials.client_id, credentials.client_secret, limited=False
-                )
-
-            return TokenCache(fetch, self._clock, secrets=(auth.client_secret,))
-        if isinstance(auth, TokenProvider):
-            provider = auth.provider
-
-            async def provide() -> AccessToken:
-                answer = await provider()
-                if isinstance(answer, AccessToken):
-                    return answer
-                if isinstance(answer, str) and answer:
-                    return AccessToken(answer)
-                raise ValueError(
-                    f"the token provider returned {type(answer).__name__}; it must return a "
-                    "non-empty str or an AccessToken"
-                )
-
-            return TokenCache(provide, self._clock)
-        raise ValueError(f"unsupported auth {type(auth).__name__}")
-
     @property
     def closed(self) -> bool:
         """True after ``aclose()``."""
@@ -248,6 +310,7 @@ class AirbyteClient:
     async def __aenter__(self) -> AirbyteClient:
         if self.closed:
             raise ClientClosedError("this AirbyteClient is closed; create a new one")
+        self._transport.bind_loop()
         return self
 
     async def __aexit__(

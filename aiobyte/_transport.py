@@ -1,9 +1,14 @@
 """The only module that sends HTTP: one request, its retries, and the in-flight bound.
 
-Every request takes a slot (at most ``max_in_flight`` at once per client), gets its
-credential inside the slot, is sent to the configured base URL, and has its body read
-completely before the slot is given back. Between attempts it sleeps *without* a slot,
-so a backoff never holds capacity other callers could use.
+Every request gets its credential (waiting, if need be, for the one token refresh in
+flight), then takes a slot (at most ``max_in_flight`` at once per client), is sent to
+the configured base URL, and has its body read completely before the slot is given
+back. Between attempts it sleeps *without* a slot, so a backoff never holds capacity
+other callers could use; and no caller holds a slot while it waits for a token, so a
+token request never waits for one.
+
+A transport belongs to the event loop it is first used on; ``aclose()`` ends every
+request in flight or queued with ``ClientClosedError``.
 
 Errors are raised after leaving aiohttp's ``except`` blocks: aiohttp's exceptions hold
 the request (headers included, so the bearer token), and an exception raised inside
@@ -16,6 +21,8 @@ import asyncio
 import contextlib
 import logging
 import platform
+import sys
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +31,7 @@ import msgspec
 from yarl import URL
 
 from . import _config
-from ._auth import Authenticator
+from ._auth import Auth, Authenticator
 from ._clock import Clock
 from ._codec import decoder
 from ._errors import (
@@ -33,12 +40,14 @@ from ._errors import (
     APITimeoutError,
     ClientClosedError,
     UnexpectedResponseError,
+    WrongEventLoopError,
     error_from_response,
     excerpt,
     html_hint,
     looks_like_html,
 )
 from ._retry import Failure, RetryBudget, RetryPolicy, is_retry_safe, parse_retry_after
+from ._secrets import MaskedHeaders, Secret, Secrets
 
 __all__ = ["Response", "Timeouts", "Transport"]
 
@@ -48,6 +57,10 @@ if TYPE_CHECKING:
     import aiohttp
 
 _VERSION = "0.1.0"
+
+# Binding a transport to its event loop happens once; the lock makes two threads that
+# both use a fresh client agree on which of them got it.
+_BIND_LOCK = threading.Lock()
 
 
 def user_agent() -> str:
@@ -76,7 +89,7 @@ class Timeouts:
             raise ValueError("timeouts must be positive numbers of seconds")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Response:
     """A complete answer: status and body, already read."""
 
@@ -86,6 +99,10 @@ class Response:
     content_type: str
     body: bytes
     retry_after: str | None
+
+    def __repr__(self) -> str:
+        # Not the body: it may quote a credential (a frame local must not show it).
+        return f"Response({self.method} {self.url} -> {self.status}, {len(self.body)} bytes)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +121,7 @@ class Transport:
         self,
         base_url: str,
         *,
-        auth: Authenticator | None,
+        auth: Auth | None,
         session: aiohttp.ClientSession | None,
         max_in_flight: int,
         timeouts: Timeouts,
@@ -114,10 +131,15 @@ class Transport:
     ) -> None:
         self.base_url = base_url
         self._encoded_base = str(URL(base_url))
-        self.auth = auth
         self.retry = retry
         self.budget = budget
+        #: Token requests retry from a budget of their own (see _config).
+        self.token_budget = RetryBudget(
+            _config.TOKEN_RETRY_BUDGET, _config.TOKEN_RETRY_BUDGET_RATIO
+        )
         self.clock = clock
+        #: Every secret this client knows, scrubbed from whatever it shows.
+        self.secrets = Secrets()
         self.max_in_flight = max_in_flight
         self._session = session
         self._owns_session = session is None
@@ -125,6 +147,12 @@ class Transport:
         self._timeouts = timeouts
         self._timeout: aiohttp.ClientTimeout | None = None
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # Tasks inside request(), and those aclose() cancelled: their CancelledError
+        # becomes ClientClosedError.
+        self._active: set[asyncio.Task[Any]] = set()
+        self._closing: set[asyncio.Task[Any]] = set()
+        self.auth: Authenticator | None = auth._authenticator(self) if auth else None
 
     @property
     def closed(self) -> bool:
@@ -157,10 +185,34 @@ class Transport:
             )
         return self._session, self._timeout
 
+    def bind_loop(self) -> None:
+        """Bind to the running event loop, or raise if bound to another one."""
+        loop = asyncio.get_running_loop()
+        if loop is self._loop:
+            return
+        with _BIND_LOCK:
+            if self._loop is None:
+                self._loop = loop
+                return
+        raise WrongEventLoopError(
+            "this AirbyteClient is used on another event loop than the one it was first "
+            "used on (another thread, a second asyncio.run(), or a test running on "
+            "another loop than its fixture's); a client, its session and its token "
+            "refresh belong to one event loop: create one client per event loop, inside it"
+        )
+
     async def aclose(self) -> None:
+        """Close: every request in flight or queued ends with ClientClosedError."""
         if self._closed:
             return
+        if self._loop is not None:
+            self.bind_loop()  # raises on another loop: the session is not its to close
         self._closed = True
+        current = asyncio.current_task()
+        for task in self._active:
+            if task is not current:
+                self._closing.add(task)
+                task.cancel()
         if self.auth is not None:
             await self.auth.aclose()
         session, self._session = self._session, None
@@ -169,10 +221,7 @@ class Transport:
 
     def _check_open(self) -> None:
         if self._closed:
-            raise ClientClosedError(
-                "this AirbyteClient is closed; create a new one (or use it inside "
-                "'async with AirbyteClient(...) as client:')"
-            )
+            raise _closed_error()
 
     async def request(
         self,
@@ -180,7 +229,7 @@ class Transport:
         path: str,
         *,
         params: list[tuple[str, str]] | None = None,
-        body: bytes | None = None,
+        body: bytes | Secret[bytes] | None = None,
         retry_safe: bool | None = None,
         authenticated: bool = True,
         limited: bool = True,
@@ -189,38 +238,78 @@ class Transport:
         """Send a request to ``base_url + path`` and return its successful answer.
 
         Retries what is safe to retry (see ``_retry``), refreshes the token once on a
-        401, and raises the matching :class:`AirbyteError` for anything else.
+        401, and raises the matching :class:`AirbyteError` for anything else;
+        ``ClientClosedError`` when the client is closed meanwhile, and
+        ``WrongEventLoopError`` on another event loop than the client's.
         """
+        if asyncio.get_running_loop() is not self._loop:
+            self.bind_loop()
         self._check_open()
+        task = asyncio.current_task()
+        assert task is not None
+        self._active.add(task)
+        try:
+            return await self._request(
+                method, path, params, body, retry_safe, authenticated, limited, token_endpoint
+            )
+        except asyncio.CancelledError:
+            if task not in self._closing:
+                raise
+            # aclose() cancelled it. Another cancellation pending as well wins.
+            if sys.version_info >= (3, 11) and task.uncancel() > 0:
+                raise
+            raise _closed_error() from None
+        finally:
+            self._active.discard(task)
+            self._closing.discard(task)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        params: list[tuple[str, str]] | None,
+        body: bytes | Secret[bytes] | None,
+        retry_safe: bool | None,
+        authenticated: bool,
+        limited: bool,
+        token_endpoint: bool,
+    ) -> Response:
         url = self.base_url + path
         # The base URL was normalised once; paths are built from checked ids and
         # percent-encoded segments, so yarl need not parse and re-encode each one.
         target = URL(self._encoded_base + path, encoded=True)
         safe = is_retry_safe(method) if retry_safe is None else retry_safe
-        headers = {"Accept": "application/json"}
+        budget = self.token_budget if token_endpoint else self.budget
+        headers = MaskedHeaders(Accept="application/json")
         if body is not None:
             headers["Content-Type"] = "application/json"
+        auth = self.auth if authenticated else None
         retries = 0
         reauthenticated = False
         while True:
             credential = None
+            if auth is not None:
+                # Before taking a slot: a caller waiting for a token holds none, so the
+                # token request (even one a TokenProvider makes through this client)
+                # never waits behind callers that wait for it.
+                credential = auth.current
+                if credential is None or self.clock.monotonic() >= credential.refresh_at:
+                    credential = await auth.credential()
+                headers["Authorization"] = credential.header
             async with self._slots if limited else contextlib.nullcontext():
                 self._check_open()
-                if authenticated and self.auth is not None:
-                    credential = await self.auth.credential()
-                    headers["Authorization"] = credential.header
                 outcome = await self._send(method, url, target, params, body, headers)
             if isinstance(outcome, Response):
                 status = outcome.status
                 if 200 <= status < 300:
-                    self.budget.deposit()
+                    budget.deposit()
                     return outcome
                 if (
                     status == 401
                     and credential is not None
-                    and self.auth is not None
+                    and auth is not None
                     and not reauthenticated
-                    and self.auth.invalidate(credential)
+                    and auth.invalidate(credential)
                 ):
                     # The token was rejected (revoked, or expired early): get a new one
                     # and resend once. A second 401 is an answer, not a reason to loop.
@@ -241,7 +330,8 @@ class Transport:
                     failure=outcome.kind, retry_safe=safe, retries_done=retries
                 )
                 reason = outcome.description
-            if delay is None or not self.budget.try_spend():
+            self._check_open()  # closed meanwhile: no retry spent, ClientClosedError
+            if delay is None or not budget.try_spend():
                 raise self._error(outcome, token_endpoint=token_endpoint)
             retries += 1
             logger.info(
@@ -261,7 +351,7 @@ class Transport:
         url: str,
         target: URL,
         params: list[tuple[str, str]] | None,
-        body: bytes | None,
+        body: bytes | Secret[bytes] | None,
         headers: dict[str, str],
     ) -> Response | _Failed:
         import aiohttp  # already loaded by _get_session: a dictionary lookup
@@ -272,7 +362,8 @@ class Transport:
                 method,
                 target,
                 params=params,
-                data=body,
+                # Revealed here, in the call: no local of this frame holds it.
+                data=body.reveal() if isinstance(body, Secret) else body,
                 headers=headers,
                 allow_redirects=False,
                 timeout=timeout,
@@ -301,32 +392,33 @@ class Transport:
         return _Failed(method, url, *failed)
 
     def _describe(self, exc: BaseException, what: str) -> str:
-        detail = str(exc)
-        if self.auth is not None:
-            for secret in self.auth.secrets():
-                if secret:
-                    detail = detail.replace(secret, "***")
+        detail = self.secrets.scrub(str(exc))
         name = type(exc).__name__
         return f"{what} ({name}: {detail})" if detail else f"{what} ({name})"
 
     def _error(self, outcome: Response | _Failed, *, token_endpoint: bool) -> AirbyteError:
+        error: AirbyteError
         if isinstance(outcome, _Failed):
             raise_as = APITimeoutError if outcome.timed_out else APIConnectionError
-            return raise_as(
+            error = raise_as(
                 f"{outcome.method} {outcome.url}: {outcome.description}",
                 method=outcome.method,
                 url=outcome.url,
             )
-        return error_from_response(
-            method=outcome.method,
-            url=outcome.url,
-            status=outcome.status,
-            content_type=outcome.content_type,
-            body=outcome.body,
-            base_url=self.base_url,
-            retry_after=parse_retry_after(outcome.retry_after, self.clock.time()),
-            token_endpoint=token_endpoint,
-        )
+        else:
+            error = error_from_response(
+                method=outcome.method,
+                url=outcome.url,
+                status=outcome.status,
+                content_type=outcome.content_type,
+                # A server may echo the request: no secret goes into the error.
+                body=self.secrets.scrub_bytes(outcome.body),
+                base_url=self.base_url,
+                retry_after=parse_retry_after(outcome.retry_after, self.clock.time()),
+                token_endpoint=token_endpoint,
+            )
+        self.secrets.scrub_error(error)
+        return error
 
     def decode(self, response: Response, model: Any, *, quote: bool = True) -> Any:
         """The body of a successful answer as ``model``, or a clear error."""
@@ -342,16 +434,24 @@ class Transport:
         else:
             message = f"{where} with a body that does not decode as {name}: {problem}"
             if quote:
-                message += f". The body starts: {excerpt(response.body)!r}"
+                body = self.secrets.scrub_bytes(response.body)
+                message += f". The body starts: {excerpt(body)!r}"
             return_html = False
         raise UnexpectedResponseError(
-            message,
+            self.secrets.scrub(message),
             method=response.method,
             url=response.url,
             status=response.status,
             model=name,
             is_html=return_html,
         )
+
+
+def _closed_error() -> ClientClosedError:
+    return ClientClosedError(
+        "this AirbyteClient is closed; create a new one (or use it inside "
+        "'async with AirbyteClient(...) as client:')"
+    )
 
 
 def _model_name(model: Any) -> str:
