@@ -70,6 +70,21 @@ def normalize_base_url(base_url: str) -> str:
     return url.rstrip("/")
 
 
+def _check_borrowed(session: aiohttp.ClientSession) -> None:
+    if session.raise_for_status:
+        raise ValueError(
+            "the session has raise_for_status set: aiohttp would raise its own error for every "
+            "error status (a 404 would look like a failed connection, and be retried); create "
+            "it without raise_for_status, aiobyte raises APIStatusError subclasses itself"
+        )
+    if session.auth is not None:
+        raise ValueError(
+            "the session has auth= set: aiohttp would send those credentials with every "
+            "request, token requests included; create it without auth and give the "
+            "credentials to AirbyteClient (auth=aiobyte.BasicAuth(...) for Basic)"
+        )
+
+
 def _resolve_auth(
     auth: Auth | None, client_id: str | None, client_secret: str | None, token: str | None
 ) -> Auth:
@@ -121,12 +136,14 @@ class AirbyteClient:
 
     ``session``: an ``aiohttp.ClientSession`` of yours to send requests with; the client
     never closes it. ``max_in_flight``: requests this client sends at once (the rest
-    queue). ``timeout``: seconds per read, or a :class:`Timeouts`. ``retry``: a
+    queue). ``max_body_size``: bytes of one answer read at most (after decompression).
+    ``timeout``: seconds per read, or a :class:`Timeouts`. ``retry``: a
     :class:`RetryPolicy`; ``retry_budget``: a :class:`RetryBudget` (shared by every
     request of this client). ``clock``: for tests.
 
-    Raises ``ValueError`` for a base URL that is not an http(s) URL or for missing or
-    conflicting credentials, before any request.
+    Raises ``ValueError`` for a base URL that is not an http(s) URL, for missing or
+    conflicting credentials, or for a borrowed session that would answer in aiobyte's
+    place (``raise_for_status``, ``auth``), before any request.
     """
 
     def __init__(
@@ -139,6 +156,7 @@ class AirbyteClient:
         auth: Auth | None = None,
         session: aiohttp.ClientSession | None = None,
         max_in_flight: int = _config.MAX_IN_FLIGHT,
+        max_body_size: int = _config.MAX_BODY_SIZE,
         timeout: float | Timeouts | None = None,
         retry: RetryPolicy | None = None,
         retry_budget: RetryBudget | None = None,
@@ -159,6 +177,11 @@ class AirbyteClient:
 
             if not isinstance(session, aiohttp.ClientSession):
                 raise ValueError("session must be an aiohttp.ClientSession")
+            _check_borrowed(session)
+        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int):
+            raise ValueError(f"max_body_size must be a number of bytes; got {max_body_size!r}")
+        if max_body_size < 1:
+            raise ValueError(f"max_body_size must be positive; got {max_body_size}")
         if timeout is None:
             timeouts = Timeouts()
         elif isinstance(timeout, Timeouts):
@@ -171,6 +194,7 @@ class AirbyteClient:
             auth=None,
             session=session,
             max_in_flight=max_in_flight,
+            max_body_size=max_body_size,
             timeouts=timeouts,
             retry=retry or RetryPolicy(),
             budget=retry_budget or RetryBudget(),

@@ -7,8 +7,8 @@ import msgspec
 from .._auth import AccessToken
 from .._codec import encode
 from .._pagination import Pager
-from .._transport import Transport
-from .._validate import check_name
+from .._transport import TOKEN, TOKEN_REFRESH, Transport
+from .._validate import check_name, check_segment
 from ..models import ApplicationCreate, ApplicationRead
 from ._base import segment
 from ._crud import DeletableWithAnswer
@@ -45,10 +45,7 @@ async def request_token(
         "POST",
         "/applications/token",
         body=body,
-        authenticated=False,
-        limited=limited,
-        retry_safe=True,  # asking for a token twice has no lasting effect
-        token_endpoint=True,
+        kind=TOKEN if limited else TOKEN_REFRESH,
     )
     answer: _TokenAnswer = transport.decode(response, _TokenAnswer, quote=False)
     expires_in: float | None
@@ -68,7 +65,7 @@ class Applications(DeletableWithAnswer[ApplicationRead]):
 
     def _item_path(self, item_id: str) -> str:
         # The spec types application ids as plain strings (no UUID format).
-        return f"{self._path}/{segment(check_name(item_id, self._id_name))}"
+        return f"{self._path}/{segment(check_segment(item_id, self._id_name))}"
 
     def list(self) -> Pager[ApplicationRead]:
         """The user's applications (answered at once, as ``{"applications": [...]}``)."""
