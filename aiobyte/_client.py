@@ -77,11 +77,12 @@ def _check_borrowed(session: aiohttp.ClientSession) -> None:
             "error status (a 404 would look like a failed connection, and be retried); create "
             "it without raise_for_status, aiobyte raises APIStatusError subclasses itself"
         )
-    if session.auth is not None:
+    if session.auth is not None or "Authorization" in session.headers:
         raise ValueError(
-            "the session has auth= set: aiohttp would send those credentials with every "
-            "request, token requests included; create it without auth and give the "
-            "credentials to AirbyteClient (auth=aiobyte.BasicAuth(...) for Basic)"
+            "the session has auth= (or an Authorization header) set: aiohttp would send "
+            "those credentials with every request, token requests included; create it "
+            "without them and give the credentials to AirbyteClient "
+            "(auth=aiobyte.BasicAuth(...) for Basic)"
         )
 
 
