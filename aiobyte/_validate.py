@@ -133,7 +133,7 @@ def check_json(value: Any, argument: str) -> None:
             hint = _NOT_JSON.get(
                 type(item), "give JSON values: dict, list, str, int, float, bool or None"
             )
-            raise ValueError(f"{path} is a {type(item).__name__}: {hint}")
+            raise ValueError(f"{path} is of type {type(item).__name__}: {hint}")
 
 
 def check_page_size(value: Any) -> int:
