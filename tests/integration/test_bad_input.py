@@ -54,7 +54,7 @@ async def test_a_configuration_json_cannot_carry_is_refused_naming_its_key_path(
 ) -> None:
     configuration = {"host": "db", "replication": {"method": "CDC", "max_lag": value}}
     async with aiobyte.AirbyteClient(server.base_url, token="t") as client:
-        with pytest.raises(ValueError, match="configuration.replication.max_lag") as caught:
+        with pytest.raises(ValueError, match=r"configuration\.replication\.max_lag") as caught:
             await client.sources.create(name="s", workspace_id=WS, configuration=configuration)
     assert says in str(caught.value)
     assert server.requests == []
@@ -72,7 +72,7 @@ async def test_the_key_path_names_list_items_and_odd_keys(server: RawServer) -> 
             await client.sources.create(
                 name="s", workspace_id=WS, configuration={"ports": {1: "a"}}
             )
-        with pytest.raises(ValueError, match="manifest.spec"):
+        with pytest.raises(ValueError, match=r"manifest\.spec"):
             await client.declarative_source_definitions.create(
                 WS, name="d", manifest={"spec": {1.5, 2.5}}
             )
