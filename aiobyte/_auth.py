@@ -476,14 +476,10 @@ async def request_token(
             }
         )
     )
+    from ._transport import TOKEN, TOKEN_REFRESH  # (_transport imports this module)
+
     response = await transport.request(
-        "POST",
-        "/applications/token",
-        body=body,
-        authenticated=False,
-        limited=limited,
-        retry_safe=True,  # asking for a token twice has no lasting effect
-        token_endpoint=True,
+        "POST", "/applications/token", body=body, kind=TOKEN if limited else TOKEN_REFRESH
     )
     answer: _TokenAnswer = transport.decode(response, _TokenAnswer, quote=False)
     problem = header_problem(answer.access_token)

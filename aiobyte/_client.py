@@ -134,6 +134,22 @@ def _env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
+def _check_borrowed(session: aiohttp.ClientSession) -> None:
+    if session.raise_for_status:
+        raise ValueError(
+            "the session has raise_for_status set: aiohttp would raise its own error for every "
+            "error status (a 404 would look like a failed connection, and be retried); create "
+            "it without raise_for_status, aiobyte raises APIStatusError subclasses itself"
+        )
+    if session.auth is not None or "Authorization" in session.headers:
+        raise ValueError(
+            "the session has auth= (or an Authorization header) set: aiohttp would send "
+            "those credentials with every request, token requests included; create it "
+            "without them and give the credentials to AirbyteClient "
+            "(auth=aiobyte.BasicAuth(...) for Basic)"
+        )
+
+
 def _resolve_auth(
     auth: Auth | None, client_id: str | None, client_secret: str | None, token: str | None
 ) -> Auth:
@@ -207,16 +223,18 @@ class AirbyteClient:
 
     ``session``: an ``aiohttp.ClientSession`` of yours to send requests with; the client
     never closes it. ``max_in_flight``: requests this client sends at once (the rest
-    queue). ``timeout``: seconds per read, or a :class:`Timeouts`. ``retry``: a
+    queue). ``max_body_size``: bytes of one answer read at most (after decompression).
+    ``timeout``: seconds per read, or a :class:`Timeouts`. ``retry``: a
     :class:`RetryPolicy`; ``retry_budget``: a :class:`RetryBudget` (shared by every
     request of this client). ``clock``: for tests.
 
     Raises ``ValueError`` for a base URL that is not an http(s) URL (or holds
-    credentials, a query, whitespace) and for missing or conflicting credentials, given
-    as keywords or in the environment, before any request. Credentials sent over plain
-    ``http://`` to a host that is not this machine are logged once, as a warning. A
-    client belongs to the event loop it is first used on (``WrongEventLoopError``
-    elsewhere).
+    credentials, a query, whitespace), for missing or conflicting credentials (given as
+    keywords or in the environment), or for a borrowed session that would answer in
+    aiobyte's place (``raise_for_status``, ``auth``), before any request. Credentials
+    sent over plain ``http://`` to a host that is not this machine are logged once, as
+    a warning. A client belongs to the event loop it is first used on
+    (``WrongEventLoopError`` elsewhere).
     """
 
     def __init__(
@@ -229,6 +247,7 @@ class AirbyteClient:
         auth: Auth | None = None,
         session: aiohttp.ClientSession | None = None,
         max_in_flight: int = _config.MAX_IN_FLIGHT,
+        max_body_size: int = _config.MAX_BODY_SIZE,
         timeout: float | Timeouts | None = None,
         retry: RetryPolicy | None = None,
         retry_budget: RetryBudget | None = None,
@@ -253,6 +272,11 @@ class AirbyteClient:
 
             if not isinstance(session, aiohttp.ClientSession):
                 raise ValueError("session must be an aiohttp.ClientSession")
+            _check_borrowed(session)
+        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int):
+            raise ValueError(f"max_body_size must be a number of bytes; got {max_body_size!r}")
+        if max_body_size < 1:
+            raise ValueError(f"max_body_size must be positive; got {max_body_size}")
         if timeout is None:
             timeouts = Timeouts()
         elif isinstance(timeout, Timeouts):
@@ -265,6 +289,7 @@ class AirbyteClient:
             auth=self.auth,
             session=session,
             max_in_flight=max_in_flight,
+            max_body_size=max_body_size,
             timeouts=timeouts,
             retry=retry or RetryPolicy(),
             budget=retry_budget or RetryBudget(),

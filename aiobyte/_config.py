@@ -27,6 +27,19 @@ CONNECT_TIMEOUT = 10.0
 #: Seconds without a byte from the server before an attempt is abandoned. Listing
 #: pages of 100 connector configurations is well under a second on a healthy server.
 READ_TIMEOUT = 60.0
+#: Seconds one attempt may take in all (connect, send, and read the whole answer), so a
+#: server that drips a byte every few seconds (never tripping READ_TIMEOUT) still ends.
+#: Five minutes, aiohttp's own default: the slowest legitimate answers (``/streams``
+#: runs the connector's schema discovery, which takes minutes on a large database)
+#: fit, and a stuck attempt still ends. ``Timeouts(total=None)`` turns it off.
+ATTEMPT_TIMEOUT = 300.0
+
+#: Bytes of one answer's body (after decompression) read at most; a larger body is an
+#: UnexpectedResponseError. The largest real answers (a page of 100 connections with
+#: their stream settings, a declarative manifest) are a few MB: 32 MiB is ten times
+#: that, yet a gzip bomb or an endless stream stops long before it can exhaust memory
+#: (the body is held once while read, and once more while decoded).
+MAX_BODY_SIZE = 32 * 1024 * 1024
 
 #: Retries after the first attempt, for errors that are safe to retry.
 MAX_RETRIES = 3

@@ -274,7 +274,7 @@ def parse_problem(body: bytes) -> Problem | None:
         return None
     try:
         problem = _problem_decoder.decode(body)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # RecursionError: nested too deeply
         return None
     if not (problem.title or problem.detail or problem.message or problem.error_id):
         return None

@@ -10,6 +10,11 @@ token request never waits for one.
 A transport belongs to the event loop it is first used on; ``aclose()`` ends every
 request in flight or queued with ``ClientClosedError``.
 
+Every request on the wire is decided here: aiohttp's own silent resend of an idempotent
+request whose kept-alive connection dropped is turned off, so retries go through the
+policy and the budget. A body is read up to ``max_body_size`` bytes (after
+decompression) and no further; an attempt may take ``Timeouts.total`` seconds in all.
+
 Errors are raised after leaving aiohttp's ``except`` blocks: aiohttp's exceptions hold
 the request (headers included, so the bearer token), and an exception raised inside
 an ``except`` would carry them along as its context.
@@ -49,7 +54,16 @@ from ._errors import (
 from ._retry import Failure, RetryBudget, RetryPolicy, is_retry_safe, parse_retry_after
 from ._secrets import MaskedHeaders, Secret, Secrets
 
-__all__ = ["Response", "Timeouts", "Transport"]
+__all__ = [
+    "API",
+    "PUBLIC",
+    "TOKEN",
+    "TOKEN_REFRESH",
+    "RequestKind",
+    "Response",
+    "Timeouts",
+    "Transport",
+]
 
 logger = logging.getLogger("aiobyte")
 
@@ -75,18 +89,53 @@ def user_agent() -> str:
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds to open a connection, and to wait for each read from it.
+    """Seconds to open a connection, to wait for each read from it, and for a whole attempt.
 
-    Waiting for a free pooled connection is never counted: the in-flight bound makes
-    that wait a queue, not a failure.
+    ``total`` bounds one attempt from start to the last byte of the answer (None: no
+    bound), so a server that drips a byte at a time still ends; each retry gets its
+    own. Waiting for a slot is never counted: the in-flight bound makes that wait a
+    queue, not a failure (on a borrowed session, waiting for one of its pooled
+    connections counts toward ``total``). Raises ``ValueError`` for a number that is
+    not positive.
     """
 
     connect: float = _config.CONNECT_TIMEOUT
     read: float = _config.READ_TIMEOUT
+    total: float | None = _config.ATTEMPT_TIMEOUT
 
     def __post_init__(self) -> None:
-        if not (self.connect > 0 and self.read > 0):
+        if not (_positive(self.connect) and _positive(self.read)):
             raise ValueError("timeouts must be positive numbers of seconds")
+        if self.total is not None and not _positive(self.total):
+            raise ValueError("Timeouts.total must be a positive number of seconds, or None")
+
+
+def _positive(value: object) -> bool:
+    return (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RequestKind:
+    """How a request is sent: with the client's credential or not, inside the in-flight
+    bound or not, and whether it is the token request (whose 401 and 403 mean wrong
+    client credentials, and whose body is never quoted)."""
+
+    authenticated: bool = True
+    limited: bool = True
+    token_request: bool = False
+
+
+#: An API request: the client's credential, one slot.
+API = RequestKind()
+#: A request the server answers without credentials (``/health``).
+PUBLIC = RequestKind(authenticated=False)
+#: A token request a caller makes (``applications.token``): it takes a slot.
+TOKEN = RequestKind(authenticated=False, token_request=True)
+#: The token cache's own refresh: outside the slots, so that callers holding every
+#: slot can still get their token.
+TOKEN_REFRESH = RequestKind(authenticated=False, limited=False, token_request=True)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -114,6 +163,14 @@ class _Failed:
     timed_out: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _TooLarge:
+    method: str
+    url: str
+    status: int
+    size: int | None  # what Content-Length announced, if it did
+
+
 class Transport:
     """Sends requests for one client. Created and owned by :class:`AirbyteClient`."""
 
@@ -124,6 +181,7 @@ class Transport:
         auth: Auth | None,
         session: aiohttp.ClientSession | None,
         max_in_flight: int,
+        max_body_size: int = _config.MAX_BODY_SIZE,
         timeouts: Timeouts,
         retry: RetryPolicy,
         budget: RetryBudget,
@@ -141,8 +199,11 @@ class Transport:
         #: Every secret this client knows, scrubbed from whatever it shows.
         self.secrets = Secrets()
         self.max_in_flight = max_in_flight
+        self.max_body_size = max_body_size
         self._session = session
         self._owns_session = session is None
+        if session is not None:
+            _no_silent_resend(session)
         self._slots = anyio.Semaphore(max_in_flight, fast_acquire=True)
         self._timeouts = timeouts
         self._timeout: aiohttp.ClientTimeout | None = None
@@ -165,7 +226,9 @@ class Transport:
 
         if self._timeout is None:
             self._timeout = aiohttp.ClientTimeout(
-                total=None,
+                # aiohttp's timer for the whole request: it counts from the start of the
+                # attempt to the last byte of the body (our slots keep the pool wait nil).
+                total=self._timeouts.total,
                 connect=None,
                 sock_connect=self._timeouts.connect,
                 sock_read=self._timeouts.read,
@@ -183,6 +246,7 @@ class Transport:
                 timeout=self._timeout,
                 headers={"User-Agent": user_agent()},
             )
+            _no_silent_resend(self._session)
         return self._session, self._timeout
 
     def bind_loop(self) -> None:
@@ -230,10 +294,7 @@ class Transport:
         *,
         params: list[tuple[str, str]] | None = None,
         body: bytes | Secret[bytes] | None = None,
-        retry_safe: bool | None = None,
-        authenticated: bool = True,
-        limited: bool = True,
-        token_endpoint: bool = False,
+        kind: RequestKind = API,
     ) -> Response:
         """Send a request to ``base_url + path`` and return its successful answer.
 
@@ -249,9 +310,7 @@ class Transport:
         assert task is not None
         self._active.add(task)
         try:
-            return await self._request(
-                method, path, params, body, retry_safe, authenticated, limited, token_endpoint
-            )
+            return await self._request(method, path, params, body, kind)
         except asyncio.CancelledError:
             if task not in self._closing:
                 raise
@@ -269,21 +328,17 @@ class Transport:
         path: str,
         params: list[tuple[str, str]] | None,
         body: bytes | Secret[bytes] | None,
-        retry_safe: bool | None,
-        authenticated: bool,
-        limited: bool,
-        token_endpoint: bool,
+        kind: RequestKind,
     ) -> Response:
         url = self.base_url + path
         # The base URL was normalised once; paths are built from checked ids and
         # percent-encoded segments, so yarl need not parse and re-encode each one.
         target = URL(self._encoded_base + path, encoded=True)
-        safe = is_retry_safe(method) if retry_safe is None else retry_safe
-        budget = self.token_budget if token_endpoint else self.budget
+        budget = self.token_budget if kind.token_request else self.budget
         headers = MaskedHeaders(Accept="application/json")
         if body is not None:
             headers["Content-Type"] = "application/json"
-        auth = self.auth if authenticated else None
+        auth = self.auth if kind.authenticated else None
         retries = 0
         reauthenticated = False
         while True:
@@ -296,7 +351,7 @@ class Transport:
                 if credential is None or self.clock.monotonic() >= credential.refresh_at:
                     credential = await auth.credential()
                 headers["Authorization"] = credential.header
-            async with self._slots if limited else contextlib.nullcontext():
+            async with self._slots if kind.limited else contextlib.nullcontext():
                 self._check_open()
                 outcome = await self._send(method, url, target, params, body, headers)
             if isinstance(outcome, Response):
@@ -319,20 +374,25 @@ class Transport:
                 retry_after = parse_retry_after(outcome.retry_after, self.clock.time())
                 delay = self.retry.delay(
                     failure=Failure.STATUS,
-                    retry_safe=safe,
+                    retry_safe=is_retry_safe(method, path),
                     retries_done=retries,
                     status=status,
                     retry_after=retry_after,
                 )
                 reason = f"answered {status}"
+            elif isinstance(outcome, _TooLarge):
+                # Not retried: the same request would get the same body.
+                raise self._too_large(outcome)
             else:
                 delay = self.retry.delay(
-                    failure=outcome.kind, retry_safe=safe, retries_done=retries
+                    failure=outcome.kind,
+                    retry_safe=is_retry_safe(method, path),
+                    retries_done=retries,
                 )
                 reason = outcome.description
             self._check_open()  # closed meanwhile: no retry spent, ClientClosedError
             if delay is None or not budget.try_spend():
-                raise self._error(outcome, token_endpoint=token_endpoint)
+                raise self._error(outcome, token_endpoint=kind.token_request)
             retries += 1
             logger.info(
                 "%s %s %s; retry %d of at most %d in %.2f s",
@@ -353,7 +413,7 @@ class Transport:
         params: list[tuple[str, str]] | None,
         body: bytes | Secret[bytes] | None,
         headers: dict[str, str],
-    ) -> Response | _Failed:
+    ) -> Response | _Failed | _TooLarge:
         import aiohttp  # already loaded by _get_session: a dictionary lookup
 
         session, timeout = self._get_session()
@@ -368,7 +428,23 @@ class Transport:
                 allow_redirects=False,
                 timeout=timeout,
             ) as answer:
-                content = await answer.read()
+                length = answer.content_length
+                limit = self.max_body_size
+                if length is not None and "Content-Encoding" not in answer.headers:
+                    # The common case, checked for the price of two header lookups:
+                    # aiohttp reads exactly the announced length and no more.
+                    if length > limit:
+                        answer.close()
+                        return _TooLarge(method, url, answer.status, length)
+                    content = await answer.read()
+                else:
+                    # Chunked, or compressed (the announced length is not the size of
+                    # what inflates from it): count while reading.
+                    read = await _read_at_most(answer, limit)
+                    if read is None:
+                        answer.close()
+                        return _TooLarge(method, url, answer.status, None)
+                    content = read
                 response = Response(
                     method,
                     url,
@@ -395,6 +471,17 @@ class Transport:
         detail = self.secrets.scrub(str(exc))
         name = type(exc).__name__
         return f"{what} ({name}: {detail})" if detail else f"{what} ({name})"
+
+    def _too_large(self, outcome: _TooLarge) -> UnexpectedResponseError:
+        announced = "" if outcome.size is None else f" (it announced {outcome.size} bytes)"
+        return UnexpectedResponseError(
+            f"{outcome.method} {outcome.url} answered {outcome.status} with a body larger than "
+            f"{self.max_body_size} bytes{announced}, which aiobyte does not read: check the "
+            "base URL, or raise AirbyteClient(max_body_size=...) if this answer is legitimate",
+            method=outcome.method,
+            url=outcome.url,
+            status=outcome.status,
+        )
 
     def _error(self, outcome: Response | _Failed, *, token_endpoint: bool) -> AirbyteError:
         error: AirbyteError
@@ -426,6 +513,9 @@ class Transport:
             return decoder(model).decode(response.body)
         except msgspec.DecodeError as exc:
             problem = str(exc)
+        except RecursionError:
+            # msgspec's guard against JSON nested deeper than the interpreter's stack.
+            problem = "JSON nested too deeply"
         name = _model_name(model)
         where = f"{response.method} {response.url} answered {response.status}"
         if looks_like_html(response.content_type, response.body):
@@ -452,6 +542,27 @@ def _closed_error() -> ClientClosedError:
         "this AirbyteClient is closed; create a new one (or use it inside "
         "'async with AirbyteClient(...) as client:')"
     )
+
+
+def _no_silent_resend(session: aiohttp.ClientSession) -> None:
+    # aiohttp (3.10 and later) resends a GET, PUT or DELETE once, at once, when the
+    # connection drops before the answer's headers: a request the retry policy and the
+    # budget never see. Its own test client turns that off with this attribute (3.11 and
+    # later); aiobyte does the same, so that every resend is the policy's decision.
+    if getattr(session, "_retry_connection", False):
+        session._retry_connection = False
+
+
+async def _read_at_most(answer: aiohttp.ClientResponse, limit: int) -> bytes | None:
+    """The whole (decompressed) body, or None as soon as it grows past ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in answer.content.iter_any():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _model_name(model: Any) -> str:

@@ -13,7 +13,7 @@ from .. import _config
 from .._codec import encode
 from .._pagination import PageBody, Pager, parse_cursor
 from .._transport import Transport
-from .._validate import check_page_size, check_uuids
+from .._validate import check_json, check_page_size, check_uuids
 
 __all__ = ["Params", "Resource", "as_model", "configuration_arg", "segment"]
 
@@ -56,10 +56,13 @@ def segment(value: str) -> str:
 
 
 def configuration_arg(value: Any, argument: str = "configuration") -> dict[str, Any]:
-    """A connector configuration: any mapping, sent as it is (nested values untouched)."""
+    """A connector configuration: any mapping of JSON values, sent as it is (nested
+    values untouched); ``ValueError`` naming the key path of a value JSON cannot carry."""
     if not isinstance(value, Mapping):
         raise ValueError(f"{argument} must be a mapping (a dict); got {type(value).__name__}")
-    return dict(value)
+    configuration = dict(value)
+    check_json(configuration, argument)
+    return configuration
 
 
 def as_model(model: type[M], value: Any, argument: str) -> M:
@@ -97,7 +100,6 @@ class Resource:
         *,
         params: Params | None = None,
         body: Any = None,
-        retry_safe: bool | None = None,
     ) -> T:
         transport = self._transport
         response = await transport.request(
@@ -105,7 +107,6 @@ class Resource:
             path,
             params=params.items if params is not None else None,
             body=None if body is None else encode(body),
-            retry_safe=retry_safe,
         )
         result: T = transport.decode(response, model)
         return result

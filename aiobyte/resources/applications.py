@@ -5,7 +5,7 @@ from __future__ import annotations
 from .._auth import AccessToken, request_token
 from .._pagination import Pager
 from .._secrets import Secret
-from .._validate import check_name
+from .._validate import check_name, check_segment
 from ..models import ApplicationCreate, ApplicationRead
 from ._base import segment
 from ._crud import DeletableWithAnswer
@@ -22,7 +22,7 @@ class Applications(DeletableWithAnswer[ApplicationRead]):
 
     def _item_path(self, item_id: str) -> str:
         # The spec types application ids as plain strings (no UUID format).
-        return f"{self._path}/{segment(check_name(item_id, self._id_name))}"
+        return f"{self._path}/{segment(check_segment(item_id, self._id_name))}"
 
     def list(self) -> Pager[ApplicationRead]:
         """The user's applications (answered at once, as ``{"applications": [...]}``)."""
