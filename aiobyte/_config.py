@@ -84,6 +84,10 @@ TOKEN_RETRY_BUDGET_RATIO = 1.0
 #: At one 180 s token every 162 s that is two days of tokens, about 1 MB of Airbyte's
 #: JWTs: bounded in a service that runs for months, and far longer than any token lives.
 SECRETS_REMEMBERED = 1000
+#: Of those, the last this many are looked for in every form an echo may give them
+#: (JSON-escaped, percent-encoded); the older ones as they are, in one pass whatever
+#: their number, so that scrubbing an error costs the same after months of tokens.
+SCRUB_RECENT = 8
 #: A secret at least this long is masked wherever it appears in text aiobyte shows; a
 #: shorter one (a test token "t", a password "abc") only where it stands alone, or
 #: masking it inside every word would garble the message. Real client secrets and

@@ -417,6 +417,25 @@ async def test_applications_token_scrubs_the_secret_it_was_given(
     assert_nothing_shows(caught.value, [other_secret], aiobyte_logs.records)
 
 
+async def test_the_warning_of_a_job_that_could_not_be_cancelled_shows_no_token(
+    aiobyte_logs: pytest.LogCaptureFixture,
+) -> None:
+    clock = ManualClock()
+    async with FakeAirbyte(clock=clock) as fake:
+        connection_id = fake.seed(workspaces=1, connections=1, jobs=0).connection_ids[0]
+        fake.plan_jobs(connection_id, queued_for=0, duration=3600)
+        token = fake.issue_token(lifetime=86_400)
+        echo = {"title": "Internal Server Error", "detail": f"Authorization: Bearer {token}"}
+        fake.faults.inject("DELETE /jobs/{jobId}", status=500, body=echo, times=None)
+        async with fake.client(token=token) as client:
+            with pytest.raises(aiobyte.JobTimeoutError) as caught:
+                await client.jobs.run(connection_id, timeout=10, cancel_on_exit=True)
+    warnings = [r for r in aiobyte_logs.records if r.levelno == logging.WARNING]
+    assert any("could not cancel job" in r.getMessage() for r in warnings)
+    assert any("Bearer ***" in r.getMessage() for r in warnings)  # quoted, masked
+    assert_nothing_shows(caught.value, [token], aiobyte_logs.records)
+
+
 def test_a_base_url_with_credentials_is_refused_and_points_to_basic_auth() -> None:
     with pytest.raises(ValueError, match="BasicAuth") as caught:
         aiobyte.AirbyteClient("http://airbyte:hunter2-pass@localhost:8000/api/public/v1", token="t")
