@@ -264,9 +264,12 @@ class Echo:
     """A server that quotes every request back in its errors: the token request's body in
     a problem detail, the headers in a 5xx page, everything escaped in JSON."""
 
-    def __init__(self, *, refuse_token: bool = False, mode: str = "text") -> None:
+    def __init__(
+        self, *, refuse_token: bool = False, mode: str = "text", reject_first: bool = False
+    ) -> None:
         self.refuse_token = refuse_token
         self.mode = mode
+        self.reject_first = reject_first
         self.tokens: list[str] = []
         self.api_requests = 0
 
@@ -288,7 +291,7 @@ class Echo:
                 return web.json_response(problem, status=401)
             return web.json_response({"access_token": self.issue(), "expires_in": 180})
         self.api_requests += 1
-        if self.api_requests == 1 and self.tokens:
+        if self.api_requests == 1 and (self.tokens or self.reject_first):
             return web.json_response({"title": "token revoked"}, status=401)  # a refresh
         echoed = f"{headers} {body} all tokens: {' '.join(self.tokens)}"
         if self.mode == "escaped":  # every character as \\uXXXX: only a decoder sees it
@@ -386,6 +389,26 @@ async def test_echoed_tokens_are_scrubbed_from_every_error(
     if mode != "escaped":
         assert "***" in str(error)  # the echo is quoted, its secrets masked
     assert_nothing_shows(error, [secret, *echo.tokens], aiobyte_logs.records)
+
+
+async def test_tokens_of_a_token_provider_are_scrubbed_too(
+    aiobyte_logs: pytest.LogCaptureFixture,
+) -> None:
+    provided: list[str] = []
+
+    async def provider() -> str:
+        provided.append(f"provided-token-{uuid.uuid4().hex}")
+        return provided[-1]
+
+    echo = Echo(reject_first=True)
+    async with raw_server(echo) as url:
+        async with aiobyte.AirbyteClient(
+            url, auth=aiobyte.TokenProvider(provider), clock=ManualClock()
+        ) as client:
+            with pytest.raises(aiobyte.InternalServerError) as caught:
+                await client.workspaces.get(str(uuid.uuid4()))
+    assert len(provided) == 2  # the first was rejected (401)
+    assert_nothing_shows(caught.value, provided, aiobyte_logs.records)
 
 
 async def test_echoed_basic_credentials_are_scrubbed_in_every_form(
