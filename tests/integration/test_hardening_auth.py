@@ -11,6 +11,8 @@ import base64
 import contextlib
 import json
 import logging
+import os
+import sys
 import threading
 import traceback
 import uuid
@@ -457,6 +459,28 @@ async def test_the_warning_of_a_job_that_could_not_be_cancelled_shows_no_token(
     assert any("could not cancel job" in r.getMessage() for r in warnings)
     assert any("Bearer ***" in r.getMessage() for r in warnings)  # quoted, masked
     assert_nothing_shows(caught.value, [token], aiobyte_logs.records)
+
+
+async def test_the_command_line_shows_no_echoed_secret() -> None:
+    secret = "client-secret-" + uuid.uuid4().hex
+    async with raw_server(Echo(refuse_token=True)) as url:
+        environment = {
+            **os.environ,
+            "AIRBYTE_API_URL": url,
+            "AIRBYTE_CLIENT_ID": "app-id",
+            "AIRBYTE_CLIENT_SECRET": secret,
+        }
+        with anyio.fail_after(30):
+            done = await anyio.run_process(
+                [sys.executable, "-m", "aiobyte", "workspaces", "list"],
+                env=environment,
+                check=False,
+            )
+    err = done.stderr.decode()
+    assert done.returncode != 0
+    assert "401" in err
+    assert "bad credentials in" in err  # the server's words are shown, its echo masked
+    assert secret not in err + done.stdout.decode()
 
 
 def test_a_base_url_with_credentials_is_refused_and_points_to_basic_auth() -> None:
