@@ -34,7 +34,7 @@ from ._errors import (
 from ._fanout import FanOut, FanOutError, Outcome, fan_out
 from ._pagination import Page, Pager
 from ._retry import RetryBudget, RetryPolicy
-from ._transport import Timeouts
+from ._transport import RawResponse, Timeouts
 from .models import UNSET, UnsetType
 from .resources.jobs import FINAL_STATUSES, JobSummary
 
@@ -71,6 +71,7 @@ __all__ = [
     "PermissionDeniedError",
     "Problem",
     "RateLimitError",
+    "RawResponse",
     "RetryBudget",
     "RetryPolicy",
     "SystemClock",

@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import os
 import threading
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlsplit
@@ -15,7 +16,8 @@ from ._auth import Auth, BearerToken, ClientCredentials
 from ._clock import Clock, SystemClock
 from ._errors import ClientClosedError
 from ._retry import RetryBudget, RetryPolicy
-from ._transport import Timeouts, Transport
+from ._transport import RawResponse, RequestOptions, Timeouts, Transport, check_headers
+from ._transport import user_agent as default_user_agent
 from .resources.applications import Applications
 from .resources.connections import Connections
 from .resources.connector_definitions import ConnectorDefinitions
@@ -134,6 +136,14 @@ def _env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
+def _timeouts(timeout: float | Timeouts | None) -> Timeouts | None:
+    if timeout is None or isinstance(timeout, Timeouts):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise ValueError(f"timeout must be seconds or a Timeouts; got {timeout!r}")
+    return Timeouts(read=float(timeout))
+
+
 def _check_borrowed(session: aiohttp.ClientSession) -> None:
     if session.raise_for_status:
         raise ValueError(
@@ -226,7 +236,22 @@ class AirbyteClient:
     queue). ``max_body_size``: bytes of one answer read at most (after decompression).
     ``timeout``: seconds per read, or a :class:`Timeouts`. ``retry``: a
     :class:`RetryPolicy`; ``retry_budget``: a :class:`RetryBudget` (shared by every
-    request of this client). ``clock``: for tests.
+    request of this client). ``headers``: sent with every API request (not the token
+    request). ``user_agent``: your application, added to aiobyte's ``User-Agent``.
+    ``clock``: for tests. :meth:`with_options` gives a view with other timeouts, extra
+    headers, or a look at each raw answer.
+
+    Resources, one attribute each (``help(client.sources)`` for its methods):
+
+    - ``workspaces``, ``organizations``, ``users``, ``permissions``, ``groups``,
+      ``tags``, ``regions``, ``dataplanes``: who and where
+    - ``sources``, ``destinations``, ``connections``, ``streams``: what is synced
+    - ``jobs``: syncs, resets and refreshes; ``start``, ``wait``, ``watch``, ``run``
+    - ``source_definitions``, ``destination_definitions``,
+      ``declarative_source_definitions``, ``connector_definitions``: connectors
+    - ``applications``: API applications and their tokens
+    - ``embedded``: Airbyte Embedded (scoped tokens)
+    - ``health``: is the API up
 
     Raises ``ValueError`` for a base URL that is not an http(s) URL (or holds
     credentials, a query, whitespace), for missing or conflicting credentials (given as
@@ -236,6 +261,8 @@ class AirbyteClient:
     a warning. A client belongs to the event loop it is first used on
     (``WrongEventLoopError`` elsewhere).
     """
+
+    _view = False  # True for what with_options() returns
 
     def __init__(
         self,
@@ -251,6 +278,8 @@ class AirbyteClient:
         timeout: float | Timeouts | None = None,
         retry: RetryPolicy | None = None,
         retry_budget: RetryBudget | None = None,
+        headers: Mapping[str, str] | None = None,
+        user_agent: str | None = None,
         clock: Clock | None = None,
     ) -> None:
         source = "base_url"
@@ -277,12 +306,15 @@ class AirbyteClient:
             raise ValueError(f"max_body_size must be a number of bytes; got {max_body_size!r}")
         if max_body_size < 1:
             raise ValueError(f"max_body_size must be positive; got {max_body_size}")
-        if timeout is None:
-            timeouts = Timeouts()
-        elif isinstance(timeout, Timeouts):
-            timeouts = timeout
-        else:
-            timeouts = Timeouts(read=float(timeout))
+        timeouts = _timeouts(timeout) or Timeouts()
+        defaults = dict(check_headers(headers or {}))
+        if user_agent is not None:
+            if not isinstance(user_agent, str) or not user_agent.strip():
+                raise ValueError(f"user_agent must be a non-empty string; got {user_agent!r}")
+            check_headers({"User-Agent": user_agent})
+            if session is not None:  # aiohttp is loaded: the user made a session with it
+                defaults.setdefault("User-Agent", f"{default_user_agent()} {user_agent}")
+        self._options = RequestOptions(headers=defaults) if defaults else None
         self._clock = clock or SystemClock()
         self._transport = Transport(
             self.base_url,
@@ -294,29 +326,68 @@ class AirbyteClient:
             retry=retry or RetryPolicy(),
             budget=retry_budget or RetryBudget(),
             clock=self._clock,
+            user_agent=user_agent,
         )
         _warn_plain_http(urlsplit(self.base_url))
+        self._bind_resources()
 
-        self.workspaces = Workspaces(self._transport)
-        self.sources = Sources(self._transport)
-        self.destinations = Destinations(self._transport)
-        self.connections = Connections(self._transport)
-        self.jobs = Jobs(self._transport)
-        self.applications = Applications(self._transport)
-        self.health = Health(self._transport)
-        self.streams = Streams(self._transport)
-        self.tags = Tags(self._transport)
-        self.permissions = Permissions(self._transport)
-        self.organizations = Organizations(self._transport)
-        self.users = Users(self._transport)
-        self.source_definitions = SourceDefinitions(self._transport)
-        self.destination_definitions = DestinationDefinitions(self._transport)
-        self.declarative_source_definitions = DeclarativeSourceDefinitions(self._transport)
-        self.connector_definitions = ConnectorDefinitions(self._transport)
-        self.regions = Regions(self._transport)
-        self.dataplanes = Dataplanes(self._transport)
-        self.groups = Groups(self._transport)
-        self.embedded = Embedded(self._transport)
+    def _bind_resources(self) -> None:
+        options = self._options
+        #: (see the class docstring for the list, and help() on each)
+        self.workspaces = Workspaces(self._transport, options)
+        self.sources = Sources(self._transport, options)
+        self.destinations = Destinations(self._transport, options)
+        self.connections = Connections(self._transport, options)
+        self.jobs = Jobs(self._transport, options)
+        self.applications = Applications(self._transport, options)
+        self.health = Health(self._transport, options)
+        self.streams = Streams(self._transport, options)
+        self.tags = Tags(self._transport, options)
+        self.permissions = Permissions(self._transport, options)
+        self.organizations = Organizations(self._transport, options)
+        self.users = Users(self._transport, options)
+        self.source_definitions = SourceDefinitions(self._transport, options)
+        self.destination_definitions = DestinationDefinitions(self._transport, options)
+        self.declarative_source_definitions = DeclarativeSourceDefinitions(self._transport, options)
+        self.connector_definitions = ConnectorDefinitions(self._transport, options)
+        self.regions = Regions(self._transport, options)
+        self.dataplanes = Dataplanes(self._transport, options)
+        self.groups = Groups(self._transport, options)
+        self.embedded = Embedded(self._transport, options)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | Timeouts | None = None,
+        headers: Mapping[str, str] | None = None,
+        on_response: Callable[[RawResponse], object] | None = None,
+    ) -> AirbyteClient:
+        """This client with other timeouts, extra headers, or a look at each answer.
+
+        ::
+
+            job = await client.with_options(timeout=5).jobs.get(job_id)
+            seen: list[aiobyte.RawResponse] = []
+            await client.with_options(on_response=seen.append).sources.get(source_id)
+            seen[-1].headers.get("X-Request-Id")
+
+        A lightweight view: it shares this client's session, token, in-flight bound and
+        retry budget, and is closed with it (its own ``aclose()`` closes nothing).
+        ``headers`` are added to this client's; ``on_response`` is called with every
+        answer of the view's calls (``RawResponse``: status, headers, body), retried
+        ones and errors included. Token requests are the client's, not the view's.
+        Raises ``ValueError`` for a timeout that is not positive and for headers that
+        aiobyte sets itself (``Authorization``, ``Content-Type``) or cannot send.
+        """
+        if on_response is not None and not callable(on_response):
+            raise ValueError("on_response must be a function taking a RawResponse")
+        wanted = RequestOptions(_timeouts(timeout), headers, on_response)
+        view = object.__new__(AirbyteClient)
+        view.__dict__.update(self.__dict__)
+        view._options = wanted if self._options is None else self._options.merged(wanted)
+        view._view = True
+        view._bind_resources()
+        return view
 
     @property
     def closed(self) -> bool:
@@ -329,8 +400,12 @@ class AirbyteClient:
         return self._transport.max_in_flight
 
     async def aclose(self) -> None:
-        """Close the client and its own session (never a borrowed one). Safe to repeat."""
-        await self._transport.aclose()
+        """Close the client and its own session (never a borrowed one). Safe to repeat.
+
+        On a view made by :meth:`with_options`, nothing: the client it came from owns
+        the session."""
+        if not self._view:
+            await self._transport.aclose()
 
     async def __aenter__(self) -> AirbyteClient:
         if self.closed:

@@ -28,6 +28,7 @@ import logging
 import platform
 import sys
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +61,8 @@ __all__ = [
     "TOKEN",
     "TOKEN_REFRESH",
     "RequestKind",
-    "Response",
+    "RequestOptions",
+    "RawResponse",
     "Timeouts",
     "Transport",
 ]
@@ -139,8 +141,13 @@ TOKEN_REFRESH = RequestKind(authenticated=False, limited=False, token_request=Tr
 
 
 @dataclass(frozen=True, slots=True, repr=False)
-class Response:
-    """A complete answer: status and body, already read."""
+class RawResponse:
+    """One answer of the server, already read: what ``AirbyteClient.with_options``
+    hands to ``on_response`` (``aiobyte.RawResponse``).
+
+    ``headers`` are the answer's, case-insensitive (``headers["X-Request-Id"]``);
+    ``body`` is the raw body (never in the repr: it may hold a secret).
+    """
 
     method: str
     url: str
@@ -148,10 +155,83 @@ class Response:
     content_type: str
     body: bytes
     retry_after: str | None
+    headers: Mapping[str, str]
 
     def __repr__(self) -> str:
         # Not the body: it may quote a credential (a frame local must not show it).
-        return f"Response({self.method} {self.url} -> {self.status}, {len(self.body)} bytes)"
+        return f"RawResponse({self.method} {self.url} -> {self.status}, {len(self.body)} bytes)"
+
+
+class RequestOptions:
+    """What a view of the client (``AirbyteClient.with_options``) changes for its calls:
+    timeouts, headers added to each request, a function shown each answer."""
+
+    __slots__ = ("_client_timeout", "headers", "on_response", "timeouts")
+
+    def __init__(
+        self,
+        timeouts: Timeouts | None = None,
+        headers: Mapping[str, str] | None = None,
+        on_response: Callable[[RawResponse], object] | None = None,
+    ) -> None:
+        self.timeouts = timeouts
+        self.headers = check_headers(headers or {})
+        self.on_response = on_response
+        self._client_timeout: aiohttp.ClientTimeout | None = None
+
+    def merged(self, other: RequestOptions) -> RequestOptions:
+        """These options with ``other``'s on top (its headers added, the rest replaced)."""
+        return RequestOptions(
+            other.timeouts or self.timeouts,
+            {**self.headers, **other.headers},
+            other.on_response or self.on_response,
+        )
+
+    def client_timeout(self) -> aiohttp.ClientTimeout | None:
+        if self.timeouts is not None and self._client_timeout is None:
+            self._client_timeout = _client_timeout(self.timeouts)
+        return self._client_timeout
+
+    def __repr__(self) -> str:
+        return f"RequestOptions(timeouts={self.timeouts!r}, headers={sorted(self.headers)!r})"
+
+
+#: Headers aiobyte sets itself: the credential, and what describes the body it sends.
+_OWN_HEADERS = frozenset({"authorization", "content-type", "content-length", "host"})
+
+
+def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Extra request headers, checked: ``ValueError`` for a header aiobyte sets itself
+    or for a name or value that could not be sent as given."""
+    if not isinstance(headers, Mapping):
+        raise ValueError(f"headers must be a mapping of str to str; got {type(headers).__name__}")
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise ValueError(f"headers must map str to str; got {name!r}: {type(value).__name__}")
+        if not name or not name.isascii() or any(c in name for c in " :\r\n\t\0"):
+            raise ValueError(f"{name!r} is not a header name")
+        if any(c in value for c in "\r\n\0"):
+            raise ValueError(f"the value of header {name!r} holds a line break or NUL")
+        if name.lower() in _OWN_HEADERS:
+            raise ValueError(
+                f"{name} is set by aiobyte itself (credentials go in auth=, the body is JSON)"
+            )
+        checked[name] = value
+    return checked
+
+
+def _client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
+    import aiohttp
+
+    return aiohttp.ClientTimeout(
+        # aiohttp's timer for the whole request: it counts from the start of the
+        # attempt to the last byte of the body (our slots keep the pool wait nil).
+        total=timeouts.total,
+        connect=None,
+        sock_connect=timeouts.connect,
+        sock_read=timeouts.read,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,8 +266,10 @@ class Transport:
         retry: RetryPolicy,
         budget: RetryBudget,
         clock: Clock,
+        user_agent: str | None = None,
     ) -> None:
         self.base_url = base_url
+        self._user_agent_suffix = user_agent
         self._encoded_base = str(URL(base_url))
         self.retry = retry
         self.budget = budget
@@ -225,15 +307,9 @@ class Transport:
         import aiohttp
 
         if self._timeout is None:
-            self._timeout = aiohttp.ClientTimeout(
-                # aiohttp's timer for the whole request: it counts from the start of the
-                # attempt to the last byte of the body (our slots keep the pool wait nil).
-                total=self._timeouts.total,
-                connect=None,
-                sock_connect=self._timeouts.connect,
-                sock_read=self._timeouts.read,
-            )
+            self._timeout = _client_timeout(self._timeouts)
         if self._session is None:
+            suffix = self._user_agent_suffix
             connector = aiohttp.TCPConnector(
                 # One more than the slots: the token request is sent outside them, so
                 # that callers holding every slot can still get their token.
@@ -244,7 +320,7 @@ class Transport:
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=self._timeout,
-                headers={"User-Agent": user_agent()},
+                headers={"User-Agent": " ".join(filter(None, (user_agent(), suffix)))},
             )
             _no_silent_resend(self._session)
         return self._session, self._timeout
@@ -295,7 +371,8 @@ class Transport:
         params: list[tuple[str, str]] | None = None,
         body: bytes | Secret[bytes] | None = None,
         kind: RequestKind = API,
-    ) -> Response:
+        options: RequestOptions | None = None,
+    ) -> RawResponse:
         """Send a request to ``base_url + path`` and return its successful answer.
 
         Retries what is safe to retry (see ``_retry``), refreshes the token once on a
@@ -310,7 +387,7 @@ class Transport:
         assert task is not None
         self._active.add(task)
         try:
-            return await self._request(method, path, params, body, kind)
+            return await self._request(method, path, params, body, kind, options)
         except asyncio.CancelledError:
             if task not in self._closing:
                 raise
@@ -329,7 +406,8 @@ class Transport:
         params: list[tuple[str, str]] | None,
         body: bytes | Secret[bytes] | None,
         kind: RequestKind,
-    ) -> Response:
+        options: RequestOptions | None,
+    ) -> RawResponse:
         url = self.base_url + path
         # The base URL was normalised once; paths are built from checked ids and
         # percent-encoded segments, so yarl need not parse and re-encode each one.
@@ -338,6 +416,10 @@ class Transport:
         headers = MaskedHeaders(Accept="application/json")
         if body is not None:
             headers["Content-Type"] = "application/json"
+        timeout = None
+        if options is not None:
+            headers.update(options.headers)
+            timeout = options.client_timeout()
         auth = self.auth if kind.authenticated else None
         retries = 0
         reauthenticated = False
@@ -353,8 +435,10 @@ class Transport:
                 headers["Authorization"] = credential.header
             async with self._slots if kind.limited else contextlib.nullcontext():
                 self._check_open()
-                outcome = await self._send(method, url, target, params, body, headers)
-            if isinstance(outcome, Response):
+                outcome = await self._send(method, url, target, params, body, headers, timeout)
+            if isinstance(outcome, RawResponse):
+                if options is not None and options.on_response is not None:
+                    options.on_response(outcome)
                 status = outcome.status
                 if 200 <= status < 300:
                     budget.deposit()
@@ -413,10 +497,11 @@ class Transport:
         params: list[tuple[str, str]] | None,
         body: bytes | Secret[bytes] | None,
         headers: dict[str, str],
-    ) -> Response | _Failed | _TooLarge:
+        timeout: aiohttp.ClientTimeout | None,  # noqa: ASYNC109 (aiohttp's own, per attempt)
+    ) -> RawResponse | _Failed | _TooLarge:
         import aiohttp  # already loaded by _get_session: a dictionary lookup
 
-        session, timeout = self._get_session()
+        session, default_timeout = self._get_session()
         try:
             async with session.request(
                 method,
@@ -426,7 +511,7 @@ class Transport:
                 data=body.reveal() if isinstance(body, Secret) else body,
                 headers=headers,
                 allow_redirects=False,
-                timeout=timeout,
+                timeout=timeout or default_timeout,
             ) as answer:
                 length = answer.content_length
                 limit = self.max_body_size
@@ -445,13 +530,14 @@ class Transport:
                         answer.close()
                         return _TooLarge(method, url, answer.status, None)
                     content = read
-                response = Response(
+                response = RawResponse(
                     method,
                     url,
                     answer.status,
                     answer.headers.get("Content-Type", ""),
                     content,
                     answer.headers.get("Retry-After"),
+                    answer.headers,
                 )
         except aiohttp.ConnectionTimeoutError as exc:
             failed = (Failure.CONNECT, self._describe(exc, "connecting timed out"), True)
@@ -483,7 +569,7 @@ class Transport:
             status=outcome.status,
         )
 
-    def _error(self, outcome: Response | _Failed, *, token_endpoint: bool) -> AirbyteError:
+    def _error(self, outcome: RawResponse | _Failed, *, token_endpoint: bool) -> AirbyteError:
         error: AirbyteError
         if isinstance(outcome, _Failed):
             raise_as = APITimeoutError if outcome.timed_out else APIConnectionError
@@ -507,7 +593,7 @@ class Transport:
         self.secrets.scrub_error(error)
         return error
 
-    def decode(self, response: Response, model: Any, *, quote: bool = True) -> Any:
+    def decode(self, response: RawResponse, model: Any, *, quote: bool = True) -> Any:
         """The body of a successful answer as ``model``, or a clear error."""
         try:
             return decoder(model).decode(response.body)

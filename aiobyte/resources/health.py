@@ -16,5 +16,5 @@ class Health(Resource):
 
         Needs no credentials.
         """
-        await self._transport.request("GET", "/health", kind=PUBLIC)
+        await self._transport.request("GET", "/health", kind=PUBLIC, options=self._options)
         return True

@@ -228,26 +228,33 @@ def test_any_next_link_gives_an_offset_or_none(link: str) -> None:
 @few
 @given(
     size=st.integers(1, 5),
-    links=st.lists(st.none() | st.integers(-3, 40) | st.just("²") | st.just("x"), max_size=12),
+    script=st.dictionaries(
+        st.integers(0, 40),
+        st.integers(-3, 45) | st.just("²") | st.just("x"),
+        max_size=12,
+    ),
+    ahead=st.sampled_from([1, 2, 8]),
 )
-def test_a_pager_only_moves_forward_and_always_ends(size: int, links: list[Any]) -> None:
-    asked: list[int] = []
-
+def test_a_pager_only_moves_forward_and_always_ends(
+    size: int, script: dict[int, Any], ahead: int
+) -> None:
+    # The server's next link for the page at each offset (none: the last page).
     async def fetch(offset: int, limit: int | None) -> PageBody[int]:
-        asked.append(offset)
-        step = len(asked) - 1
-        link = links[step] if step < len(links) else None
+        link = script.get(offset)
         following = None if link is None else f"https://x/v1/jobs?offset={link}"
         return PageBody(data=list(range(offset, offset + size)), next=following)
 
-    async def walk() -> list[int]:
-        pager: Pager[int] = Pager(fetch, page_size=size, full_pages=False)
-        return [item async for item in pager]
+    async def walk() -> list[tuple[int, list[int]]]:
+        pager: Pager[int] = Pager(fetch, page_size=size, full_pages=False).prefetch(ahead)
+        return [(page.offset, page.items) async for page in pager.pages()]
 
-    items = anyio.run(walk)
-    assert asked == sorted(set(asked))  # offsets strictly increase: no loop, no repeat
-    assert len(asked) <= len(links) + 1
-    assert items == [i for offset in asked for i in range(offset, offset + size)]
+    pages = anyio.run(walk)
+    offsets = [offset for offset, _ in pages]
+    assert offsets[0] == 0
+    assert offsets == sorted(set(offsets))  # strictly forward: no loop, no repeat
+    assert len(pages) <= len(script) + 1
+    for offset, items in pages:  # each page is the one asked for, whole
+        assert items == list(range(offset, offset + size))
 
 
 # --- base-URL normalisation (a behaviour of AirbyteClient) ---------------------------
