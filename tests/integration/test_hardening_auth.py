@@ -575,6 +575,43 @@ async def test_aclose_with_requests_in_flight_and_queued_ends_each_promptly() ->
         assert fake.stats.hits[WORKSPACE_ROUTE] == 1 + client.max_in_flight
 
 
+async def test_asyncio_cancellation_of_token_waiters_spares_the_refresh_and_wins_over_aclose() -> (
+    None
+):
+    async with FakeAirbyte() as fake:
+        fake.seed(workspaces=1)
+        ws = workspace_id(fake)
+        fake.faults.inject(TOKEN_ROUTE, latency=0.3, times=1)
+        async with fake.client() as client:
+            first = asyncio.ensure_future(client.workspaces.get(ws))  # starts the refresh
+            await asyncio.sleep(0.05)
+            others = [asyncio.ensure_future(client.workspaces.get(ws)) for _ in range(10)]
+            timed = asyncio.ensure_future(asyncio.wait_for(client.workspaces.get(ws), 0.1))
+            await asyncio.sleep(0.05)
+            first.cancel()  # asyncio's own cancellation, of the caller that started it
+            others[0].cancel()
+            with anyio.fail_after(10):
+                results = await asyncio.gather(first, timed, *others, return_exceptions=True)
+        assert isinstance(results[0], asyncio.CancelledError)
+        assert isinstance(results[1], asyncio.TimeoutError)
+        assert isinstance(results[2], asyncio.CancelledError)
+        assert [r.workspace_id for r in results[3:]] == [ws] * 9  # type: ignore[union-attr]
+        assert fake.stats.token_requests == 1
+
+        fake.faults.inject(TOKEN_ROUTE, latency=30, times=1)
+        client = fake.client()
+        waiting = [asyncio.ensure_future(client.workspaces.get(ws)) for _ in range(2)]
+        await asyncio.sleep(0.05)
+        waiting[0].cancel()  # the caller's own cancellation, then the close: it stays a
+        await client.aclose()  # cancellation; the other caller learns of the close
+        with anyio.fail_after(10):
+            outcomes = await asyncio.gather(*waiting, return_exceptions=True)
+        # (Python 3.10 cannot tell the two cancellations apart: there it is closed too.)
+        if sys.version_info >= (3, 11):
+            assert isinstance(outcomes[0], asyncio.CancelledError)
+        assert isinstance(outcomes[1], aiobyte.ClientClosedError)
+
+
 def run_in_new_loop(coro: Callable[[], Awaitable[object]]) -> BaseException | object:
     """``asyncio.run`` in this thread; its outcome, an exception included."""
 
