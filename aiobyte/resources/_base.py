@@ -12,6 +12,7 @@ import msgspec
 from .. import _config
 from .._codec import encode
 from .._pagination import PageBody, Pager, parse_cursor
+from .._secrets import Secret
 from .._transport import RequestOptions, Transport
 from .._validate import check_json, check_page_size, check_uuids
 
@@ -108,7 +109,7 @@ class Resource:
             method,
             path,
             params=params.items if params is not None else None,
-            body=None if body is None else encode(body),
+            body=None if body is None else Secret(encode(body)),  # (it may hold passwords)
             options=self._options,
         )
         result: T = transport.decode(response, model)
@@ -121,7 +122,7 @@ class Resource:
             method,
             path,
             params=params.items if params is not None else None,
-            body=None if body is None else encode(body),
+            body=None if body is None else Secret(encode(body)),  # (it may hold passwords)
             options=self._options,
         )
 

@@ -461,6 +461,32 @@ async def test_the_warning_of_a_job_that_could_not_be_cancelled_shows_no_token(
     assert_nothing_shows(caught.value, [token], aiobyte_logs.records)
 
 
+async def test_a_failed_request_with_a_password_in_its_body_shows_it_in_no_transport_local() -> (
+    None
+):
+    password = "connector-password-" + uuid.uuid4().hex
+    async with FakeAirbyte() as fake:
+        ws = fake.seed(workspaces=1).workspace_ids[0]
+        fake.faults.inject("POST /sources", status=500)
+        async with fake.client() as client:
+            with pytest.raises(aiobyte.InternalServerError) as caught:
+                await client.sources.create(
+                    name="db",
+                    workspace_id=ws,
+                    configuration={"sourceType": "postgres", "password": password},
+                )
+    transport = str(Path(AIOBYTE_DIR) / "_transport.py")
+    tb: TracebackType | None = caught.value.__traceback__
+    seen = 0
+    while tb is not None:  # (the models' reprs are another matter: see their own tests)
+        if tb.tb_frame.f_code.co_filename == transport:
+            seen += 1
+            for name, value in tb.tb_frame.f_locals.items():
+                assert password not in repr(value), name
+        tb = tb.tb_next
+    assert seen >= 2
+
+
 async def test_the_command_line_shows_no_echoed_secret() -> None:
     secret = "client-secret-" + uuid.uuid4().hex
     async with raw_server(Echo(refuse_token=True)) as url:
