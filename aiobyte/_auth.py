@@ -42,7 +42,7 @@ import msgspec
 from . import _config
 from ._clock import Clock
 from ._codec import encode
-from ._errors import ClientClosedError, UnexpectedResponseError
+from ._errors import AirbyteError, ClientClosedError, UnexpectedResponseError
 from ._secrets import Secret, Secrets
 
 if TYPE_CHECKING:
@@ -384,6 +384,13 @@ class TokenCache:
         # joins it, whoever asks after it ended (and no good token is cached) starts the
         # next one. There is no lock to queue behind, so no caller can arrive late.
         task = self._refresh
+        if task is not None and task is asyncio.current_task():
+            # A token provider asking for the token it is providing would wait for itself.
+            raise AirbyteError(
+                "the token provider made an authenticated request with the client it "
+                "provides tokens for: it may only call client.applications.token(...) (or "
+                "use another client)"
+            )
         if task is None or task.done():
             if self._closed:
                 raise ClientClosedError("this AirbyteClient is closed; create a new one")

@@ -180,6 +180,21 @@ async def test_a_token_provider_that_calls_applications_token_does_not_deadlock(
         assert fake.stats.token_requests == 1
 
 
+async def test_a_token_provider_that_needs_its_own_token_fails_clearly_instead_of_hanging() -> None:
+    async with FakeAirbyte() as fake:
+        ws = fake.seed(workspaces=1).workspace_ids[0]
+        box: dict[str, aiobyte.AirbyteClient] = {}
+
+        async def provider() -> str:
+            await box["client"].workspaces.get(ws)  # needs the token being provided
+            return "never"
+
+        async with fake.client(auth=aiobyte.TokenProvider(provider)) as client:
+            box["client"] = client
+            with anyio.fail_after(10), pytest.raises(aiobyte.AirbyteError, match="provider"):
+                await client.workspaces.get(ws)
+
+
 def token_server(
     answers: list[dict[str, Any]],
 ) -> tuple[Callable[[web.Request], Awaitable[web.Response]], dict[str, int]]:
