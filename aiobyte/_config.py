@@ -84,6 +84,10 @@ TOKEN_RETRY_BUDGET_RATIO = 1.0
 #: At one 180 s token every 162 s that is two days of tokens, about 1 MB of Airbyte's
 #: JWTs: bounded in a service that runs for months, and far longer than any token lives.
 SECRETS_REMEMBERED = 1000
+#: Of those, the last this many are looked for in every form an echo may give them
+#: (JSON-escaped, percent-encoded); the older ones as they are, in one pass whatever
+#: their number, so that scrubbing an error costs the same after months of tokens.
+SCRUB_RECENT = 8
 #: A secret at least this long is masked wherever it appears in text aiobyte shows; a
 #: shorter one (a test token "t", a password "abc") only where it stands alone, or
 #: masking it inside every word would garble the message. Real client secrets and
@@ -126,6 +130,22 @@ JOB_CANCEL_TIMEOUT = 30.0
 #: with the last error. A sync of hours should survive a rolling restart or a short
 #: outage of the API; five minutes of nothing but failures is no longer "transient".
 JOB_WAIT_GRACE = 300.0
+#: The job watcher (``aiobyte/resources/_watcher.py``) answers the polls of many waits
+#: on one client from list calls (a hundred jobs each) instead of one GET per job.
+#: Below this many watched jobs a GET per poll is cheaper than a page of a hundred.
+JOB_WATCH_BATCH_MIN = 4
+#: Seconds between the starts of two rounds of list calls: the shortest poll interval
+#: (JOB_POLL_INITIAL) doubled. Waits asking sooner get the last round's news.
+JOB_WATCH_ROUND_MIN = 2.0
+#: Seconds a watched job may go unseen by the rounds before it is asked for directly:
+#: a bound on how late a final state can be noticed, whatever the server's ordering.
+JOB_WATCH_STALE = 60.0
+#: Seconds subtracted from the newest change a round saw before the next round stops
+#: there: the server writes whole seconds, and two changes can share one.
+JOB_WATCH_MARGIN = 5.0
+#: Pages a round may read beyond those its watched jobs fill, for the jobs that changed
+#: but are not watched (other syncs, finished ones) before it gives up on the rest.
+JOB_WATCH_EXTRA_PAGES = 3
 
 #: ``fan_out``: keys worked on at once by default. Each key holds at most one request at
 #: a time, so this stays below MAX_IN_FLIGHT and leaves the client room for other work.

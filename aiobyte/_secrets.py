@@ -83,6 +83,13 @@ def _forms(value: str) -> set[str]:
     return {form for form in forms if form}
 
 
+# A run of the characters of a bearer token (RFC 6750's b64token), as long as the
+# tokens scanned for: a token that a server echoes stands between other characters.
+_RUN = r"[A-Za-z0-9._~+/-]{" + str(_config.SCRUB_ANYWHERE_FROM) + r",}=*"
+_RUN_TEXT = re.compile(_RUN)
+_RUN_BYTES = re.compile(_RUN.encode())
+
+
 class Secrets:
     """The secrets one client knows, and the scrubbing of text that may quote them.
 
@@ -90,17 +97,35 @@ class Secrets:
     are kept for the client's life; those learnt later (each token value, the
     credentials passed to ``applications.token``) are kept up to
     ``_config.SECRETS_REMEMBERED`` of them, oldest forgotten first.
+
+    The cost of a scrub must not grow with the number of tokens a long-lived client has
+    used: the configured secrets and the last ``SCRUB_RECENT`` learnt ones are looked for
+    in all their forms, and the older tokens in a single pass that looks up each
+    token-shaped run of the text in a set.
     """
 
-    __slots__ = ("_bytes", "_fixed", "_learnt", "_short_bytes", "_short_text", "_text")
+    __slots__ = (
+        "_bytes",
+        "_dirty",
+        "_fixed",
+        "_learnt",
+        "_runs",
+        "_runs_bytes",
+        "_short_bytes",
+        "_short_text",
+        "_text",
+    )
 
     def __init__(self, fixed: Iterable[str] = ()) -> None:
         self._fixed: set[str] = set()
         self._learnt: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self._dirty = True
         self._text: tuple[str, ...] = ()
         self._bytes: tuple[bytes, ...] = ()
         self._short_text: re.Pattern[str] | None = None
         self._short_bytes: re.Pattern[bytes] | None = None
+        self._runs: frozenset[str] = frozenset()
+        self._runs_bytes: frozenset[bytes] = frozenset()
         for value in fixed:
             self.keep(value)
 
@@ -109,7 +134,7 @@ class Secrets:
         if value and value not in self._fixed:
             self._fixed.add(value)
             self._learnt.pop(value, None)
-            self._rebuild()
+            self._dirty = True
 
     def learn(self, value: str) -> None:
         """Know ``value`` (a token, say) among the last ``SECRETS_REMEMBERED`` learnt."""
@@ -117,15 +142,22 @@ class Secrets:
             return
         if value in self._learnt:
             self._learnt.move_to_end(value)
-            return
-        self._learnt[value] = None
-        while len(self._learnt) > _config.SECRETS_REMEMBERED:
-            self._learnt.popitem(last=False)
-        self._rebuild()
+        else:
+            self._learnt[value] = None
+            while len(self._learnt) > _config.SECRETS_REMEMBERED:
+                self._learnt.popitem(last=False)
+        self._dirty = True
 
     def _rebuild(self) -> None:
+        # Built when first needed after a change: learning a token costs nothing more.
+        self._dirty = False
+        learnt = list(self._learnt)
+        recent = learnt[-_config.SCRUB_RECENT :]
+        older = learnt[: -_config.SCRUB_RECENT] if len(learnt) > _config.SCRUB_RECENT else []
+        runs = {value for value in learnt if _RUN_TEXT.fullmatch(value)}
+        stripped = {value.rstrip("=") for value in runs}  # as the scan looks them up
         forms: set[str] = set()
-        for value in (*self._fixed, *self._learnt):
+        for value in (*self._fixed, *recent, *(v for v in older if v not in runs)):
             forms |= _forms(value)
         # Longest first: "user:password" is masked whole before "password" alone.
         ordered = sorted(forms, key=len, reverse=True)
@@ -138,6 +170,8 @@ class Secrets:
             pattern = alone.format("|".join(re.escape(f) for f in short))
             self._short_text = re.compile(pattern)
             self._short_bytes = re.compile(pattern.encode("utf-8", "surrogatepass"))
+        self._runs = frozenset(stripped) if older else frozenset()
+        self._runs_bytes = frozenset(run.encode() for run in self._runs)
 
     def __contains__(self, value: object) -> bool:
         return value in self._fixed or value in self._learnt
@@ -147,20 +181,30 @@ class Secrets:
 
     def scrub(self, text: str) -> str:
         """``text`` with every known secret replaced by ``***``."""
+        if self._dirty:
+            self._rebuild()
         for form in self._text:
             if form in text:
                 text = text.replace(form, MASK)
         if self._short_text is not None:
             text = self._short_text.sub(MASK, text)
+        if self._runs:
+            runs = self._runs
+            text = _RUN_TEXT.sub(lambda m: MASK if m[0].rstrip("=") in runs else m[0], text)
         return text
 
     def scrub_bytes(self, body: bytes) -> bytes:
         """``body`` with every known secret (UTF-8, in any of its forms) replaced."""
+        if self._dirty:
+            self._rebuild()
         for form in self._bytes:
             if form in body:
                 body = body.replace(form, b"***")
         if self._short_bytes is not None:
             body = self._short_bytes.sub(b"***", body)
+        if self._runs_bytes:
+            runs = self._runs_bytes
+            body = _RUN_BYTES.sub(lambda m: b"***" if m[0].rstrip(b"=") in runs else m[0], body)
         return body
 
     def scrub_value(self, value: Any) -> Any:

@@ -22,9 +22,11 @@ from .._errors import (
     RateLimitError,
 )
 from .._pagination import Pager
+from .._transport import RequestOptions, Transport
 from .._validate import check_datetime, check_enum, check_int_id, check_uuid
 from ..models import Job, JobCreate, JobStatus, JobType
 from ._base import Params, Resource
+from ._watcher import JobWatcher
 
 __all__ = ["FINAL_STATUSES", "JobSummary", "Jobs"]
 
@@ -130,7 +132,19 @@ class JobSummary(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Jobs(Resource):
-    """Jobs: ``list``, ``get``, ``create``, ``cancel``; ``wait``, ``watch`` and ``run``."""
+    """Jobs: ``list``, ``get``, ``create``, ``cancel``; ``wait``, ``watch`` and ``run``.
+
+    Many concurrent waits on one client share a watcher that answers their polls from
+    list calls (a hundred jobs each) instead of one request per job per poll; see
+    ``aiobyte/resources/_watcher.py``.
+    """
+
+    def __init__(self, transport: Transport, options: RequestOptions | None = None) -> None:
+        super().__init__(transport, options)
+        self._watcher = JobWatcher(self, transport.clock.monotonic)
+        #: Whether many concurrent waits share list calls (True) or each poll is a
+        #: ``GET /jobs/{jobId}`` (False). Either way every wait ends with its job.
+        self.batch_polls = True
 
     def list(
         self,
@@ -482,11 +496,14 @@ def _check_polling(
 
 
 class _Polls:
-    """Polls one job until it ends: a plain async iterator, nothing to finalise.
+    """Polls one job until it ends: a plain async iterator.
 
     Yields every answer; sleeps between polls on the transport's clock, from
     ``interval`` growing to ``max_interval``; raises ``JobTimeoutError`` once the
     deadline has passed. Arguments are checked when it is created, before any I/O.
+    The first poll is a ``GET`` of the job; the others go through the client's job
+    watcher, which the job is registered with until the polls end (or the iterator
+    is dropped).
     """
 
     def __init__(
@@ -512,6 +529,16 @@ class _Polls:
         self._deadline: float | None = None
         self._last: Job | None = None
         self._ended = False
+        self._watcher: JobWatcher | None = None
+
+    def _stop_watching(self) -> None:
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.unwatch(self._job_id)
+
+    def __del__(self) -> None:
+        if "_watcher" in self.__dict__:  # not when __init__ refused its arguments
+            self._stop_watching()
 
     def __aiter__(self) -> _Polls:
         return self
@@ -519,6 +546,25 @@ class _Polls:
     async def __anext__(self) -> Job:
         if self._ended:
             raise StopAsyncIteration
+        try:
+            job = await self._next()
+        except BaseException:
+            self._stop_watching()
+            raise
+        if job.status in FINAL_STATUSES:
+            self._stop_watching()
+        elif self._watcher is None:
+            self._watcher = self._jobs._watcher
+            self._watcher.watch(job)
+        return job
+
+    async def _poll(self) -> Job:
+        last = self._last
+        if last is None or self._watcher is None or not self._jobs.batch_polls:
+            return await self._jobs.get(self._job_id)
+        return await self._watcher.poll(self._job_id, last)
+
+    async def _next(self) -> Job:
         clock = self._clock
         if self._last is None:
             if self._timeout is not None:
@@ -535,7 +581,7 @@ class _Polls:
             self._interval = min(self._max_interval, self._interval * _config.JOB_POLL_FACTOR)
         while True:
             try:
-                job = await self._jobs.get(self._job_id)
+                job = await self._poll()
             except _TRANSIENT as exc:
                 failure: AirbyteError = exc
             else:

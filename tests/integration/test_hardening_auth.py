@@ -11,6 +11,8 @@ import base64
 import contextlib
 import json
 import logging
+import os
+import sys
 import threading
 import traceback
 import uuid
@@ -264,9 +266,12 @@ class Echo:
     """A server that quotes every request back in its errors: the token request's body in
     a problem detail, the headers in a 5xx page, everything escaped in JSON."""
 
-    def __init__(self, *, refuse_token: bool = False, mode: str = "text") -> None:
+    def __init__(
+        self, *, refuse_token: bool = False, mode: str = "text", reject_first: bool = False
+    ) -> None:
         self.refuse_token = refuse_token
         self.mode = mode
+        self.reject_first = reject_first
         self.tokens: list[str] = []
         self.api_requests = 0
 
@@ -288,7 +293,7 @@ class Echo:
                 return web.json_response(problem, status=401)
             return web.json_response({"access_token": self.issue(), "expires_in": 180})
         self.api_requests += 1
-        if self.api_requests == 1 and self.tokens:
+        if self.api_requests == 1 and (self.tokens or self.reject_first):
             return web.json_response({"title": "token revoked"}, status=401)  # a refresh
         echoed = f"{headers} {body} all tokens: {' '.join(self.tokens)}"
         if self.mode == "escaped":  # every character as \\uXXXX: only a decoder sees it
@@ -388,6 +393,26 @@ async def test_echoed_tokens_are_scrubbed_from_every_error(
     assert_nothing_shows(error, [secret, *echo.tokens], aiobyte_logs.records)
 
 
+async def test_tokens_of_a_token_provider_are_scrubbed_too(
+    aiobyte_logs: pytest.LogCaptureFixture,
+) -> None:
+    provided: list[str] = []
+
+    async def provider() -> str:
+        provided.append(f"provided-token-{uuid.uuid4().hex}")
+        return provided[-1]
+
+    echo = Echo(reject_first=True)
+    async with raw_server(echo) as url:
+        async with aiobyte.AirbyteClient(
+            url, auth=aiobyte.TokenProvider(provider), clock=ManualClock()
+        ) as client:
+            with pytest.raises(aiobyte.InternalServerError) as caught:
+                await client.workspaces.get(str(uuid.uuid4()))
+    assert len(provided) == 2  # the first was rejected (401)
+    assert_nothing_shows(caught.value, provided, aiobyte_logs.records)
+
+
 async def test_echoed_basic_credentials_are_scrubbed_in_every_form(
     aiobyte_logs: pytest.LogCaptureFixture,
 ) -> None:
@@ -415,6 +440,47 @@ async def test_applications_token_scrubs_the_secret_it_was_given(
                 await client.applications.token(client_id="other", client_secret=other_secret)
     assert_nothing_shows(caught.value, [other_secret, "fixed-token-" + "x" * 20], [])
     assert_nothing_shows(caught.value, [other_secret], aiobyte_logs.records)
+
+
+async def test_the_warning_of_a_job_that_could_not_be_cancelled_shows_no_token(
+    aiobyte_logs: pytest.LogCaptureFixture,
+) -> None:
+    clock = ManualClock()
+    async with FakeAirbyte(clock=clock) as fake:
+        connection_id = fake.seed(workspaces=1, connections=1, jobs=0).connection_ids[0]
+        fake.plan_jobs(connection_id, queued_for=0, duration=3600)
+        token = fake.issue_token(lifetime=86_400)
+        echo = {"title": "Internal Server Error", "detail": f"Authorization: Bearer {token}"}
+        fake.faults.inject("DELETE /jobs/{jobId}", status=500, body=echo, times=None)
+        async with fake.client(token=token) as client:
+            with pytest.raises(aiobyte.JobTimeoutError) as caught:
+                await client.jobs.run(connection_id, timeout=10, cancel_on_exit=True)
+    warnings = [r for r in aiobyte_logs.records if r.levelno == logging.WARNING]
+    assert any("could not cancel job" in r.getMessage() for r in warnings)
+    assert any("Bearer ***" in r.getMessage() for r in warnings)  # quoted, masked
+    assert_nothing_shows(caught.value, [token], aiobyte_logs.records)
+
+
+async def test_the_command_line_shows_no_echoed_secret() -> None:
+    secret = "client-secret-" + uuid.uuid4().hex
+    async with raw_server(Echo(refuse_token=True)) as url:
+        environment = {
+            **os.environ,
+            "AIRBYTE_API_URL": url,
+            "AIRBYTE_CLIENT_ID": "app-id",
+            "AIRBYTE_CLIENT_SECRET": secret,
+        }
+        with anyio.fail_after(30):
+            done = await anyio.run_process(
+                [sys.executable, "-m", "aiobyte", "workspaces", "list"],
+                env=environment,
+                check=False,
+            )
+    err = done.stderr.decode()
+    assert done.returncode != 0
+    assert "401" in err
+    assert "bad credentials in" in err  # the server's words are shown, its echo masked
+    assert secret not in err + done.stdout.decode()
 
 
 def test_a_base_url_with_credentials_is_refused_and_points_to_basic_auth() -> None:
