@@ -238,6 +238,8 @@ class AirbyteClient:
     :class:`RetryPolicy`; ``retry_budget``: a :class:`RetryBudget` (shared by every
     request of this client). ``headers``: sent with every API request (not the token
     request). ``user_agent``: your application, added to aiobyte's ``User-Agent``.
+    ``trust_env``: send through the proxy ``HTTPS_PROXY``/``HTTP_PROXY`` name for the
+    base URL (``NO_PROXY`` honoured), read once when the session is made.
     ``clock``: for tests. :meth:`with_options` gives a view with other timeouts, extra
     headers, or a look at each raw answer.
 
@@ -280,6 +282,7 @@ class AirbyteClient:
         retry_budget: RetryBudget | None = None,
         headers: Mapping[str, str] | None = None,
         user_agent: str | None = None,
+        trust_env: bool = False,
         clock: Clock | None = None,
     ) -> None:
         source = "base_url"
@@ -302,6 +305,11 @@ class AirbyteClient:
             if not isinstance(session, aiohttp.ClientSession):
                 raise ValueError("session must be an aiohttp.ClientSession")
             _check_borrowed(session)
+            if trust_env:
+                raise ValueError(
+                    "trust_env applies to the client's own session; a borrowed session "
+                    "follows its own trust_env (aiohttp.ClientSession(trust_env=True))"
+                )
         if isinstance(max_body_size, bool) or not isinstance(max_body_size, int):
             raise ValueError(f"max_body_size must be a number of bytes; got {max_body_size!r}")
         if max_body_size < 1:
@@ -327,6 +335,7 @@ class AirbyteClient:
             budget=retry_budget or RetryBudget(),
             clock=self._clock,
             user_agent=user_agent,
+            trust_env=trust_env is True,
         )
         _warn_plain_http(urlsplit(self.base_url))
         self._bind_resources()

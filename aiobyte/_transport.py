@@ -267,9 +267,11 @@ class Transport:
         budget: RetryBudget,
         clock: Clock,
         user_agent: str | None = None,
+        trust_env: bool = False,
     ) -> None:
         self.base_url = base_url
         self._user_agent_suffix = user_agent
+        self._trust_env = trust_env
         self._encoded_base = str(URL(base_url))
         self.retry = retry
         self.budget = budget
@@ -317,8 +319,19 @@ class Transport:
                 limit_per_host=0,
                 ttl_dns_cache=300,
             )
+            proxy = proxy_auth = None
+            if self._trust_env:
+                # The proxy for the base URL, from HTTP(S)_PROXY and NO_PROXY, found once
+                # here: aiohttp's own trust_env looks it up (and ~/.netrc, whose
+                # credentials it would then send to the API) in a thread on every request.
+                from aiohttp.helpers import get_env_proxy_for_url
+
+                with contextlib.suppress(LookupError):
+                    proxy, proxy_auth = get_env_proxy_for_url(URL(self.base_url))
             self._session = aiohttp.ClientSession(
                 connector=connector,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
                 timeout=self._timeout,
                 headers={"User-Agent": " ".join(filter(None, (user_agent(), suffix)))},
             )

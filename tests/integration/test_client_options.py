@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import pydoc
+import socket
 
 import aiohttp
 import pytest
@@ -157,3 +158,37 @@ def test_help_lists_every_resource() -> None:
     shown = pydoc.render_doc(aiobyte.AirbyteClient, renderer=pydoc.plaintext)
     missing = [name for name in resources if f"``{name}``" not in shown]
     assert missing == []
+
+
+async def test_trust_env_sends_through_the_environments_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    proxy = RawServer(answer)
+    with socket.socket() as reserved:  # a port nothing listens on: the "API" itself
+        reserved.bind(("127.0.0.1", 0))
+        api = f"http://127.0.0.1:{reserved.getsockname()[1]}/v1"
+        async with proxy.running():
+            for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY", "all_proxy"):
+                monkeypatch.delenv(name, raising=False)
+            monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+            options = {"token": "t", "retry": aiobyte.RetryPolicy(max_retries=0)}
+            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:
+                assert (await client.workspaces.get(WS)).name == "w"
+            async with aiobyte.AirbyteClient(api, **options) as client:  # not asked to
+                with pytest.raises(aiobyte.APIConnectionError):
+                    await client.workspaces.get(WS)
+            monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:
+                with pytest.raises(aiobyte.APIConnectionError):
+                    await client.workspaces.get(WS)
+    (through,) = proxy.requests
+    assert through.target == f"{api}/workspaces/{WS}"  # a proxy request: the whole URL
+    assert through.headers["authorization"] == "Bearer t"
+
+
+async def test_trust_env_is_for_the_clients_own_session() -> None:
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(ValueError, match="trust_env"):
+            aiobyte.AirbyteClient(
+                "http://127.0.0.1:9/v1", token="t", session=session, trust_env=True
+            )
