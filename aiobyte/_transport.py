@@ -319,7 +319,7 @@ class Transport:
                 limit_per_host=0,
                 ttl_dns_cache=300,
             )
-            proxy = proxy_auth = None
+            proxy = None
             if self._trust_env:
                 # The proxy for the base URL, from HTTP(S)_PROXY and NO_PROXY, found once
                 # here: aiohttp's own trust_env looks it up (and ~/.netrc, whose
@@ -328,10 +328,16 @@ class Transport:
 
                 with contextlib.suppress(LookupError):
                     proxy, proxy_auth = get_env_proxy_for_url(URL(self.base_url))
+                    if proxy_auth is not None:
+                        # The proxy's credentials are secrets too. They go back into its
+                        # URL: aiohttp deprecates ClientSession(proxy_auth=...).
+                        for secret in (proxy_auth.password, proxy_auth.encode()[6:]):
+                            self.secrets.keep(secret)
+                        login, password = proxy_auth.login, proxy_auth.password
+                        proxy = proxy.with_user(login).with_password(password)
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 proxy=proxy,
-                proxy_auth=proxy_auth,
                 timeout=self._timeout,
                 headers={"User-Agent": " ".join(filter(None, (user_agent(), suffix)))},
             )

@@ -297,7 +297,8 @@ class Echo:
 
     async def __call__(self, request: web.Request) -> web.Response:
         body = (await request.read()).decode("utf-8", "replace")
-        headers = dict(request.headers)
+        # Credentials first, so that they fall within the excerpt an error quotes.
+        headers = dict(sorted(request.headers.items(), key=lambda kv: "auth" not in kv[0].lower()))
         if request.path.endswith("/applications/token"):
             if self.refuse_token:
                 problem = {
@@ -310,7 +311,7 @@ class Echo:
         self.api_requests += 1
         if self.api_requests == 1 and (self.tokens or self.reject_first):
             return web.json_response({"title": "token revoked"}, status=401)  # a refresh
-        echoed = f"{headers} {body} all tokens: {' '.join(self.tokens)}"
+        echoed = f"tokens used: {' '.join(self.tokens)}; headers: {headers}; body: {body}"
         if self.mode == "escaped":  # every character as \\uXXXX: only a decoder sees it
             escaped = "".join(f"\\u{ord(c):04x}" for c in echoed)
             return web.Response(
@@ -441,6 +442,29 @@ async def test_echoed_basic_credentials_are_scrubbed_in_every_form(
             with pytest.raises(aiobyte.InternalServerError) as caught:
                 await client.workspaces.get(str(uuid.uuid4()))
     assert "Basic ***" in caught.value.body
+    assert_nothing_shows(caught.value, [password, encoded], aiobyte_logs.records)
+
+
+async def test_echoed_proxy_credentials_are_scrubbed(
+    monkeypatch: pytest.MonkeyPatch, aiobyte_logs: pytest.LogCaptureFixture
+) -> None:
+    password = "proxy-pw-" + uuid.uuid4().hex
+    encoded = base64.b64encode(f"proxyuser:{password}".encode()).decode()
+    async with raw_server(Echo()) as proxy_url:  # an echoing proxy, on 127.0.0.1
+        proxy = proxy_url.removesuffix("/v1").replace("://", f"://proxyuser:{password}@")
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+        for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        # The API's address is never connected to: the proxy answers for it.
+        async with aiobyte.AirbyteClient(
+            "http://127.0.0.1:9/v1",
+            token="fixed-token-" + "x" * 20,
+            trust_env=True,
+            retry=aiobyte.RetryPolicy(max_retries=0),  # one answer is enough
+        ) as client:
+            with pytest.raises(aiobyte.InternalServerError) as caught:
+                await client.workspaces.get(str(uuid.uuid4()))
+    assert "Proxy-Authorization" in caught.value.body
     assert_nothing_shows(caught.value, [password, encoded], aiobyte_logs.records)
 
 
