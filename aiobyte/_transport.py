@@ -135,8 +135,8 @@ API = RequestKind()
 PUBLIC = RequestKind(authenticated=False)
 #: A token request a caller makes (``applications.token``): it takes a slot.
 TOKEN = RequestKind(authenticated=False, token_request=True)
-#: The token cache's own refresh: outside the slots, so that callers holding every
-#: slot can still get their token.
+#: The token cache's own refresh: outside the slots, so that it never queues behind the
+#: requests in flight while every other caller waits for it.
 TOKEN_REFRESH = RequestKind(authenticated=False, limited=False, token_request=True)
 
 
@@ -313,8 +313,8 @@ class Transport:
         if self._session is None:
             suffix = self._user_agent_suffix
             connector = aiohttp.TCPConnector(
-                # One more than the slots: the token request is sent outside them, so
-                # that callers holding every slot can still get their token.
+                # One more than the slots: the token refresh is sent outside them, and
+                # must find a connection while every slot is in use.
                 limit=self.max_in_flight + 1,
                 limit_per_host=0,
                 ttl_dns_cache=300,
