@@ -11,15 +11,19 @@ Everything here is deterministic given a :class:`random.Random`.
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 __all__ = [
+    "CATALOG_VERSION",
     "CONFIGURATION_KINDS",
     "DEFINITION_IDS",
     "DESTINATION_KINDS",
     "SOURCE_KINDS",
+    "catalog_definition",
     "connector_type",
+    "definition_id",
     "sample_configuration",
     "sample_name",
     "sample_streams",
@@ -72,6 +76,28 @@ DEFINITION_IDS: dict[str, str] = {
     "destination-postgres": "25c5221d-dce2-4163-ade9-739ef790f503",
     "destination-s3": "4816b78f-1489-44c1-9060-4b19d5fa9362",
 }
+
+
+#: The image tag the fake gives the definitions of Airbyte's catalog.
+CATALOG_VERSION = "1.0.0"
+
+
+def definition_id(kind: str) -> str:
+    """The definition id of ``"source-postgres"`` & co (a stable made-up one if unknown)."""
+    known = DEFINITION_IDS.get(kind)
+    return known or str(uuid.uuid5(uuid.NAMESPACE_URL, f"airbyte:{kind}"))
+
+
+def catalog_definition(kind: str) -> JSON:
+    """A catalog connector (``"source-postgres"``) as a ``DefinitionResponse``."""
+    actor, _, name = kind.partition("-")
+    return {
+        "id": DEFINITION_IDS[kind],
+        "name": name.replace("-", " ").title(),
+        "dockerRepository": f"airbyte/{kind}",
+        "dockerImageTag": CATALOG_VERSION,
+        "documentationUrl": f"https://docs.airbyte.com/integrations/{actor}s/{name}",
+    }
 
 
 def _maybe(rng: random.Random, value: Any, p: float = 0.5) -> Any:

@@ -88,8 +88,8 @@ def scenario(world: World) -> list[Step]:
     order where each step finds the ids it needs (kept under the route's name)."""
     fake = world.fake
     seeded = fake.seed(workspaces=1, sources=1, destinations=1, connections=1, jobs=1)
-    org = fake.admin.add_organization("Acme")["organizationId"]
-    user = fake.admin.add_user(org, email="ada@example.com")["id"]
+    org = fake.add_organization("Acme")["organizationId"]
+    user = fake.add_user(org, email="ada@example.com")["id"]
     world.ids.update(org=org, user=user, seeded=seeded)
 
     def of(route: str, key: str) -> Callable[[dict[str, Any]], str]:
@@ -404,8 +404,8 @@ async def test_error_answers_are_problems_the_spec_allows(world: World) -> None:
     seeded = fake.seed(workspaces=2, sources=1, destinations=1, connections=1, jobs=1)
     workspace, other = seeded.workspaces
     connection, finished_job = seeded.connections[0], seeded.jobs[0]
-    organization = fake.admin.add_organization()["organizationId"]
-    user = fake.admin.add_user(organization)["id"]
+    organization = fake.add_organization()["organizationId"]
+    user = fake.add_user(organization)["id"]
     missing = str(uuid.uuid4())
     scoped = fake.issue_token(workspace_id=workspace)
     catalog = "decd338e-5647-4c0b-adf4-da0e75f5a750"  # source-postgres

@@ -968,3 +968,12 @@ async def test_pytest_plugin_fixture(fake_airbyte: FakeAirbyte) -> None:
         assert type(client).__name__ == "AirbyteClient"
     finally:
         await client.aclose()
+
+
+async def test_the_old_seeding_names_keep_working(fake: FakeAirbyte) -> None:
+    organization = fake.admin.add_organization("Acme")["organizationId"]
+    user = fake.admin.add_user(organization)["id"]
+    assert fake.admin.organizations.ids() == [organization]
+    assert fake.state.users.ids() == [user]
+    workspace = fake.add_workspace("w", organization_id=organization)["workspaceId"]
+    assert fake.admin.organization_of(workspace) == organization
