@@ -59,6 +59,7 @@ def test(args: list[str]) -> int:
         (python, "-m", "ruff", "format", "--check", "."),
         (python, "-m", "mypy"),
         (python, "tools/generate_models.py", "--check"),
+        (python, "tools/generate_connectors.py", "--check"),
         (python, "-m", "pytest", *args),
     ]
     failed = [step for step in steps if _run(*step) != 0]
