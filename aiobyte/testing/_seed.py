@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ._data import (
-    DEFINITION_IDS,
+    CONFIGURATION_KINDS,
     DESTINATION_KINDS,
     SOURCE_KINDS,
     connector_type,
@@ -140,7 +140,9 @@ class Seeding:
         kind = f"{actor}-{actor_type}"
         if configuration is None:
             configuration = (
-                sample_configuration(kind, rng=self._data_rng) if kind in DEFINITION_IDS else {}
+                sample_configuration(kind, rng=self._data_rng)
+                if kind in CONFIGURATION_KINDS
+                else {}
             )
         return {
             f"{actor}Id": str(uuid.uuid4()),
@@ -183,7 +185,7 @@ class Seeding:
         if configuration is None:
             pool = (
                 [sample_configuration(kind, rng=self._data_rng) for _ in range(8)]
-                if (kind in DEFINITION_IDS)
+                if kind in CONFIGURATION_KINDS
                 else [{}]
             )
             configure: Callable[[int], JSON] = lambda i: pool[i % len(pool)]  # noqa: E731

@@ -40,6 +40,7 @@ from ._seed import Seeded, Seeding
 from ._stats import TOKEN_ROUTE, RecordedRequest, Stats
 from ._store import NotFound, Store
 from ._tokens import TOKEN_ANSWERS, Grant, Tokens
+from ._validation import check_body
 from .routes import ALL_ROUTES
 
 if TYPE_CHECKING:
@@ -79,7 +80,9 @@ class FakeAirbyte(Seeding):
     ``record_requests`` keep every request in ``stats.requests``; ``seed`` seeds the
     draws of ``probability`` faults and the generated data (without it the data is the
     same on every run and the faults draw from a random seed, kept in ``random_seed``);
-    ``backlog`` the listen queue of its socket. Raises ``ValueError`` for an unknown
+    ``backlog`` the listen queue of its socket; ``check_configurations`` (on by default)
+    checks sources' and destinations' configurations against their connector's schema and
+    refuses unknown connector types, as the server does. Raises ``ValueError`` for an unknown
     ``token_answer``.
     """
 
@@ -101,6 +104,7 @@ class FakeAirbyte(Seeding):
         seed: int | None = None,
         backlog: int = 1024,
         scoped_token_lifetime: float = 900.0,
+        check_configurations: bool = True,
     ) -> None:
         prefix = "/" + path_prefix.strip("/") if path_prefix.strip("/") else ""
         self.path_prefix = prefix
@@ -121,6 +125,9 @@ class FakeAirbyte(Seeding):
         self.token_accepts_form = token_accepts_form
         self.basic_auth = basic_auth
         self.page_default_limit = page_default_limit
+        #: Check source and destination configurations against their connector's schema,
+        #: and refuse unknown connector types, as the server does (off: store anything).
+        self.check_configurations = check_configurations
         #: Keep every request in ``stats.requests`` (turn off for long benchmarks).
         self.record_requests = record_requests
         #: The seed of the draws of ``probability`` faults: given, or drawn at random;
@@ -410,6 +417,7 @@ class FakeAirbyte(Seeding):
                     raise unauthorized()
                 if grant.workspace_id is not None:
                     self._check_scope(grant.workspace_id, route, params, request, body)
+            check_body(route.key, body)
             return route.handler(Call(request, params, body, self._public_url(request), self))
         except ApiError as exc:
             return exc.response

@@ -150,7 +150,13 @@ async def test_a_scoped_token_reaches_its_workspace_only(
                 "json": {
                     "name": "mine",
                     "workspaceId": mine,
-                    "configuration": {"sourceType": "postgres"},
+                    "configuration": {
+                        "sourceType": "postgres",
+                        "host": "db",
+                        "port": 5432,
+                        "database": "app",
+                        "username": "airbyte",
+                    },
                 }
             },
         ),

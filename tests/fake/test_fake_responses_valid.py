@@ -43,6 +43,21 @@ DOCUMENTED = {
     ("DELETE /jobs/{jobId}", 409),
 }
 
+#: Minimal configurations that follow their connector's schema.
+POSTGRES = {
+    "sourceType": "postgres",
+    "host": "db",
+    "port": 5432,
+    "database": "app",
+    "username": "airbyte",
+}
+BIGQUERY = {
+    "destinationType": "bigquery",
+    "project_id": "acme",
+    "dataset_location": "US",
+    "dataset_id": "raw",
+}
+
 
 @dataclass
 class World:
@@ -144,7 +159,7 @@ def scenario(world: World) -> list[Step]:
                 "body": {
                     "name": "pg",
                     "workspaceId": ws(ids),
-                    "configuration": {"sourceType": "postgres", "host": "db", "port": 5432},
+                    "configuration": POSTGRES,
                 }
             },
         ),
@@ -154,7 +169,7 @@ def scenario(world: World) -> list[Step]:
         (
             "PUT",
             "/sources/{source}",
-            lambda ids: {"body": {"name": "pg", "configuration": {"port": 2}}},
+            lambda ids: {"body": {"name": "pg", "configuration": {**POSTGRES, "port": 2}}},
         ),
         (
             "POST",
@@ -174,7 +189,7 @@ def scenario(world: World) -> list[Step]:
                 "body": {
                     "name": "bq",
                     "workspaceId": ws(ids),
-                    "configuration": {"destinationType": "bigquery", "dataset_id": "raw"},
+                    "configuration": BIGQUERY,
                 }
             },
         ),
@@ -184,7 +199,9 @@ def scenario(world: World) -> list[Step]:
         (
             "PUT",
             "/destinations/{destination}",
-            lambda ids: {"body": {"name": "bq 3", "configuration": {"dataset_id": "x"}}},
+            lambda ids: {
+                "body": {"name": "bq 3", "configuration": {**BIGQUERY, "dataset_id": "x"}}
+            },
         ),
         (
             "POST",

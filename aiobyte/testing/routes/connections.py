@@ -16,9 +16,11 @@ from .._requests import (
 )
 from .._routing import Route, Scope
 from .._store import CONNECTION_STATUSES
+from .._validation import check_schedule, check_streams
 
 
-def _connection_changes(call: Call, body: JSON) -> JSON:
+def _connection_changes(call: Call, body: JSON, source: JSON) -> JSON:
+    """The fields of a create or patch, checked as the server does (schedule, streams)."""
     changes: JSON = {}
     for key in (
         "name",
@@ -45,6 +47,8 @@ def _connection_changes(call: Call, body: JSON) -> JSON:
         if not isinstance(tags, list) or not all(isinstance(t, dict) for t in tags):
             raise bad_request("tags must be a list of tags.")
         changes["tags"] = [call.store.tags.get(required_uuid(t, "tagId")) for t in tags]
+    check_schedule(changes.get("schedule"))
+    check_streams(changes.get("configurations"), source)
     return changes
 
 
@@ -58,9 +62,9 @@ def create_connection(call: Call) -> web.Response:
     body = call.json()
     source_id = required_uuid(body, "sourceId")
     destination_id = required_uuid(body, "destinationId")
-    call.store.sources.get(source_id)
+    source = call.store.sources.get(source_id)
     call.store.destinations.get(destination_id)
-    changes = _connection_changes(call, body)
+    changes = _connection_changes(call, body, source)
     connection = call.fake.add_connection(
         source_id,
         destination_id,
@@ -82,8 +86,9 @@ def get_connection(call: Call) -> web.Response:
 def patch_connection(call: Call) -> web.Response:
     """PATCH /connections/{connectionId}"""
     connection_id = call.path_uuid("connectionId")
-    call.store.connections.get(connection_id)
-    changes = _connection_changes(call, call.json())
+    connection = call.store.connections.get(connection_id)
+    source = call.store.sources.get(connection["sourceId"], include_deleted=True)
+    changes = _connection_changes(call, call.json(), source)
     return json_response(call.store.connections.update(connection_id, changes))
 
 

@@ -6,8 +6,10 @@ import secrets
 
 from aiohttp import web
 
-from .._data import DEFINITION_IDS
-from .._problems import bad_request, json_response
+from aiobyte import connectors
+
+from .._data import catalog, connector_type, definition_id, secret_coordinates
+from .._problems import ApiError, bad_request, json_response, not_found, problem_response
 from .._requests import (
     JSON,
     Call,
@@ -18,11 +20,41 @@ from .._requests import (
     list_page,
     merge_patch,
     no_content,
+    query_bool,
     required_str,
     required_uuid,
 )
 from .._routing import Route, Scope
 from .._store import Collection
+from .._validation import check_configuration
+
+
+def _connector(
+    call: Call, actor: str, configuration: JSON, definition: str | None
+) -> tuple[str, str]:
+    """``(sourceType or destinationType, definition id)`` of a new source or destination.
+
+    As the server: a ``definitionId`` wins (one of the catalog, or a custom one; 404
+    otherwise), else the configuration's type names a connector of the catalog (400
+    ``value-not-found`` otherwise); neither is 400. With ``check_configurations`` off, any
+    type and any definition id go.
+    """
+    strict = call.fake.check_configurations
+    if definition is not None:
+        kind = catalog(actor).get(definition)
+        if kind is not None:
+            return connector_type(kind), definition
+        segments = (f"{actor}s", "declarative_sources") if actor == "source" else (f"{actor}s",)
+        if not strict or any(definition in call.store.definitions[s] for s in segments):
+            named = configuration.get(f"{actor}Type")
+            return (named if isinstance(named, str) and not strict else "custom"), definition
+        raise not_found(f"{actor} definition", definition)
+    named = configuration.get(f"{actor}Type")
+    if not isinstance(named, str):
+        raise bad_request(f"One of configuration.{actor}Type or definitionId must be provided.")
+    if strict and not connectors.is_known(actor, named):  # type: ignore[arg-type]
+        raise ApiError(problem_response("value-not-found", data={"value": named}))
+    return named, definition_id(f"{actor}-{named}")
 
 
 def _create_actor(call: Call, actor: str) -> web.Response:
@@ -32,13 +64,10 @@ def _create_actor(call: Call, actor: str) -> web.Response:
     configuration = body_object(body, "configuration")
     definition = body_uuid(body, "definitionId", required=False)
     assert configuration is not None
-    actor_type = configuration.get(f"{actor}Type")
-    if not isinstance(actor_type, str) and definition is not None:
-        known = {v: k for k, v in DEFINITION_IDS.items()}.get(definition, f"{actor}-custom")
-        actor_type = known.split("-", 1)[1]
-    if not isinstance(actor_type, str):
-        raise bad_request(f"One of configuration.{actor}Type or definitionId must be provided.")
+    actor_type, definition = _connector(call, actor, configuration, definition)
     call.store.workspaces.get(workspace_id)
+    if call.fake.check_configurations:
+        check_configuration(actor, actor_type, configuration)
     collection: Collection
     if actor == "source":
         collection = call.store.sources
@@ -74,9 +103,11 @@ def _patch_actor(call: Call, collection: Collection, *, replace: bool) -> web.Re
     if name is not None:
         changes["name"] = name
     if configuration is not None:
-        changes["configuration"] = (
-            configuration if replace else merge_patch(current["configuration"], configuration)
-        )
+        merged = configuration if replace else merge_patch(current["configuration"], configuration)
+        if call.fake.check_configurations:
+            actor = collection.resource_type
+            check_configuration(actor, current[f"{actor}Type"], merged)
+        changes["configuration"] = merged
     allocation = body_object(body, "resourceAllocation", required=False)
     if allocation is not None:
         changes["resourceAllocation"] = allocation
@@ -86,6 +117,19 @@ def _patch_actor(call: Call, collection: Collection, *, replace: bool) -> web.Re
             call.store.workspaces.get(workspace_id)
             changes["workspaceId"] = workspace_id
     return json_response(collection.update(resource_id, changes))
+
+
+def _get_actor(call: Call, collection: Collection) -> web.Response:
+    """A source or destination; with ``includeSecretCoordinates=true`` each secret of its
+    configuration is replaced by where the server keeps it, ``{"_secret": "..."}``."""
+    obj = collection.get(call.path_uuid(collection.id_field))
+    if query_bool(call, "includeSecretCoordinates"):
+        actor = collection.resource_type
+        coordinates = secret_coordinates(
+            actor, obj[f"{actor}Type"], obj["workspaceId"], obj[collection.id_field]
+        )
+        obj = {**obj, "configuration": coordinates(obj["configuration"])}
+    return json_response(obj)
 
 
 def _delete_actor(call: Call, collection: Collection) -> web.Response:
@@ -107,7 +151,7 @@ def create_source(call: Call) -> web.Response:
 
 def get_source(call: Call) -> web.Response:
     """GET /sources/{sourceId}"""
-    return json_response(call.store.sources.get(call.path_uuid("sourceId")))
+    return _get_actor(call, call.store.sources)
 
 
 def patch_source(call: Call) -> web.Response:
@@ -161,7 +205,7 @@ def create_destination(call: Call) -> web.Response:
 
 def get_destination(call: Call) -> web.Response:
     """GET /destinations/{destinationId}"""
-    return json_response(call.store.destinations.get(call.path_uuid("destinationId")))
+    return _get_actor(call, call.store.destinations)
 
 
 def patch_destination(call: Call) -> web.Response:

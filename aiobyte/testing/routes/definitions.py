@@ -7,7 +7,7 @@ import uuid
 
 from aiohttp import web
 
-from .._data import CATALOG_VERSION, DEFINITION_IDS, catalog_definition
+from .._data import CATALOG_VERSION, catalog, catalog_definition
 from .._problems import ApiError, json_response, not_found, problem_response
 from .._requests import (
     JSON,
@@ -42,7 +42,7 @@ def _customs(call: Call, kind: str, workspace_id: str) -> list[JSON]:
 
 
 def _catalog(actor: str) -> list[JSON]:
-    return [catalog_definition(k) for k in DEFINITION_IDS if k.startswith(actor + "-")]
+    return [catalog_definition(kind) for kind in catalog(actor).values()]
 
 
 def list_definitions(kind: str, call: Call) -> web.Response:
@@ -56,9 +56,9 @@ def _definition(kind: str, call: Call) -> JSON:
     """A definition the workspace can use: one of the catalog's, or its own."""
     workspace_id = _workspace(call)
     definition_id = call.path_uuid("definitionId")
-    catalog = {v: k for k, v in DEFINITION_IDS.items() if k.startswith(kind[:-1] + "-")}
-    if definition_id in catalog:
-        return catalog_definition(catalog[definition_id])
+    known = catalog(kind[:-1]).get(definition_id) if kind != "declarative_sources" else None
+    if known is not None:
+        return catalog_definition(known)
     customs = call.store.definitions[kind]
     definition = customs.get(definition_id)
     if definition["workspaceId"] != workspace_id:

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from .._data import catalog_streams
 from .._problems import bad_request, json_response
 from .._requests import Call, path_uuid
 from .._routing import Route, Scope
 
 
 def get_streams(call: Call) -> web.Response:
-    """GET /streams?sourceId=...: the streams the source offers."""
+    """GET /streams?sourceId=...: the streams the source offers (its catalog, which a
+    connection's streams are checked against)."""
     raw = call.query.get("sourceId")
     if not raw:
         raise bad_request("sourceId is required.")
     source = call.store.sources.get(path_uuid(raw))
-    names = {
-        stream["name"]
-        for connection in call.store.connections.where("sourceId", source["sourceId"])
-        for stream in connection["configurations"].get("streams", ())
-    } or {"users", "orders", "products"}
+    names = catalog_streams(str(source["sourceType"]))
     streams = [
         {
             "streamName": name,
@@ -34,7 +32,7 @@ def get_streams(call: Call) -> web.Response:
             "sourceDefinedPrimaryKey": [["id"]],
             "propertyFields": [["id"], ["created_at"], ["updated_at"], ["name"]],
         }
-        for name in sorted(names)
+        for name in names
     ]
     return json_response(streams)
 
