@@ -23,15 +23,46 @@ the command line. The README's "Testing your code against a fake Airbyte" is the
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from aiobyte._clock import ManualClock
 
-from ._data import CONFIGURATION_KINDS, sample_configuration
-from ._faults import Fault, Faults
-from ._seed import Seeded
-from ._server import FakeAirbyte
-from ._stats import RecordedRequest, Stats
-from ._store import JobPlan, State, Store
-from ._tokens import Grant
+if TYPE_CHECKING:
+    from ._data import CONFIGURATION_KINDS, sample_configuration
+    from ._faults import Fault, Faults
+    from ._seed import Seeded
+    from ._server import FakeAirbyte
+    from ._stats import RecordedRequest, Stats
+    from ._store import JobPlan, State, Store
+    from ._tokens import Grant
+
+# Imported on first use, so that ``aiobyte.testing._serve`` (the command line's hook)
+# does not load aiohttp before it serves.
+_WHERE = {
+    "CONFIGURATION_KINDS": "._data",
+    "sample_configuration": "._data",
+    "Fault": "._faults",
+    "Faults": "._faults",
+    "Seeded": "._seed",
+    "FakeAirbyte": "._server",
+    "RecordedRequest": "._stats",
+    "Stats": "._stats",
+    "JobPlan": "._store",
+    "State": "._store",
+    "Store": "._store",
+    "Grant": "._tokens",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CONFIGURATION_KINDS",

@@ -365,12 +365,19 @@ class Seeding:
 
     # -- organizations, users, permissions, applications ----------------------------------
 
-    def add_organization(self, name: str | None = None, *, email: str | None = None) -> JSON:
-        """Create an organization (the credentials' user belongs to every one)."""
+    def add_organization(
+        self,
+        name: str | None = None,
+        *,
+        email: str | None = None,
+        organization_id: str | None = None,
+    ) -> JSON:
+        """Create an organization (the credentials' user belongs to every one), with a new
+        id unless given (self-managed installs have ``00000000-0000-0000-0000-000000000000``)."""
         number = len(self.state.organizations) + 1
         return self.state.organizations.add(
             {
-                "organizationId": str(uuid.uuid4()),
+                "organizationId": organization_id or str(uuid.uuid4()),
                 "organizationName": name or f"Organization {number}",
                 "email": email or f"admin{number}@example.com",
             }
@@ -450,8 +457,12 @@ class Seeding:
         destinations: int = 2,
         connections: int = 2,
         jobs: int = 3,
+        *,
+        organization_id: str | None = None,
     ) -> Seeded:
         """Fill the fake with realistic data; counts are per workspace (jobs per connection).
+
+        The workspaces are in ``organization_id`` if given (it must exist).
 
         Sources and destinations cycle through the known connector kinds; connections
         pair them in turn; jobs are finished (mostly ``succeeded``), an hour apart.
@@ -462,7 +473,7 @@ class Seeding:
         seeded = Seeded()
         now = self.state.now()
         for _ in range(workspaces):
-            workspace_id = self.add_workspace()["workspaceId"]
+            workspace_id = self.add_workspace(organization_id=organization_id)["workspaceId"]
             seeded.workspaces.append(workspace_id)
             source_ids = [
                 self.add_source(
