@@ -59,6 +59,7 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 UUID_PATTERN = _UUID
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _MAX_LIMIT = 100
+_INT32 = (-(2**31), 2**31 - 1)
 
 
 @dataclass
@@ -233,9 +234,12 @@ def query_int(call: Call, name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise bad_request(f"Invalid value for {name}: {raw!r} (expected an integer).") from None
+        value = None
+    if value is None or not _INT32[0] <= value <= _INT32[1]:  # the server's parameters are ints
+        raise bad_request(f"Invalid value for {name}: {raw!r} (expected an integer).")
+    return value
 
 
 def query_page(call: Call, default_limit: int) -> tuple[int, int]:

@@ -145,7 +145,8 @@ class FakeAirbyte(Seeding):
         self.app = web.Application()
         # Registered before the catch-all so that it is matched first.
         self.app.router.add_get(STATS_PATH, self._stats_endpoint)
-        self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        # Any path, line breaks included (a path with %0A in it is an API path too).
+        self.app.router.add_route("*", "/{tail:(?s:.*)}", self._dispatch)
         self._runner: web.AppRunner | None = None
         self._bound_port: int | None = None
 
