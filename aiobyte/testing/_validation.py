@@ -115,7 +115,7 @@ def check_configuration(actor: str, connector: str | None, configuration: JSON) 
         )
 
 
-def check_schedule(schedule: JSON | None) -> None:
+def check_schedule(schedule: JSON | None, connection_id: str = "") -> None:
     """400 (with the server's cron problems) unless a connection's schedule is one the
     server takes: no cron expression, a malformed one, or one that runs more often than
     hourly, or a bad time zone."""
@@ -144,7 +144,7 @@ def check_schedule(schedule: JSON | None) -> None:
         }
         raise ApiError(problem_response("cron-validation/under-one-hour-not-allowed", data=data))
     if not valid_time_zone(time_zone):
-        data = {"connectionId": "", "cronTimezone": time_zone}
+        data = {"connectionId": connection_id, "cronTimezone": time_zone}
         raise ApiError(problem_response("cron-validation/invalid-timezone", data=data))
 
 

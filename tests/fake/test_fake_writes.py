@@ -286,6 +286,11 @@ async def test_a_cron_schedule_is_parsed_and_held_to_an_hour(
     assert problem["title"] == title
     if says is not None:
         assert says in problem["detail"]
+    if title == "Invalid cron timezone":
+        assert problem["data"] == {
+            "connectionId": ids["connection"],
+            "cronTimezone": expression.rsplit(" ", 1)[1],
+        }
     if title.startswith("Cron sync"):
         assert problem["type"] == "error:cron-validation/under-one-hour-not-allowed"
         assert problem["data"] == {

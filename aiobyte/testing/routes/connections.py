@@ -19,7 +19,7 @@ from .._store import CONNECTION_STATUSES
 from .._validation import check_schedule, check_streams
 
 
-def _connection_changes(call: Call, body: JSON, source: JSON) -> JSON:
+def _connection_changes(call: Call, body: JSON, source: JSON, connection_id: str = "") -> JSON:
     """The fields of a create or patch, checked as the server does (schedule, streams)."""
     changes: JSON = {}
     for key in (
@@ -47,7 +47,7 @@ def _connection_changes(call: Call, body: JSON, source: JSON) -> JSON:
         if not isinstance(tags, list) or not all(isinstance(t, dict) for t in tags):
             raise bad_request("tags must be a list of tags.")
         changes["tags"] = [call.store.tags.get(required_uuid(t, "tagId")) for t in tags]
-    check_schedule(changes.get("schedule"))
+    check_schedule(changes.get("schedule"), connection_id)
     check_streams(changes.get("configurations"), source)
     return changes
 
@@ -88,7 +88,7 @@ def patch_connection(call: Call) -> web.Response:
     connection_id = call.path_uuid("connectionId")
     connection = call.store.connections.get(connection_id)
     source = call.store.sources.get(connection["sourceId"], include_deleted=True)
-    changes = _connection_changes(call, call.json(), source)
+    changes = _connection_changes(call, call.json(), source, connection_id)
     return json_response(call.store.connections.update(connection_id, changes))
 
 
