@@ -31,7 +31,7 @@ from ._errors import (
     UnprocessableEntityError,
     WrongEventLoopError,
 )
-from ._fanout import FanOut, FanOutError, Outcome, fan_out
+from ._fanout import Failure, FanOut, FanOutError, Outcome, Success, fan_out
 from ._pagination import Page, Pager
 from ._retry import RetryBudget, RetryPolicy
 from ._transport import RawResponse, Timeouts
@@ -58,6 +58,7 @@ __all__ = [
     "ClientCredentials",
     "Clock",
     "ConflictError",
+    "Failure",
     "FanOut",
     "FanOutError",
     "InternalServerError",
@@ -74,6 +75,7 @@ __all__ = [
     "RawResponse",
     "RetryBudget",
     "RetryPolicy",
+    "Success",
     "SystemClock",
     "Timeouts",
     "TokenProvider",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from .._auth import AccessToken, request_token
 from .._pagination import Pager
 from .._secrets import Secret
+from .._types import Id
 from .._validate import check_name, check_segment
 from ..models import ApplicationCreate, ApplicationRead
 from ._base import segment
@@ -20,9 +23,10 @@ class Applications(DeletableWithAnswer[ApplicationRead]):
     _id_name = "application_id"
     _model = ApplicationRead
 
-    def _item_path(self, item_id: str) -> str:
+    def _item_path(self, item_id: Id) -> str:
         # The spec types application ids as plain strings (no UUID format).
-        return f"{self._path}/{segment(check_segment(item_id, self._id_name))}"
+        text = str(item_id) if isinstance(item_id, uuid.UUID) else item_id
+        return f"{self._path}/{segment(check_segment(text, self._id_name))}"
 
     def list(self) -> Pager[ApplicationRead]:
         """The user's applications (answered at once, as ``{"applications": [...]}``)."""

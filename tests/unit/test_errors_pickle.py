@@ -36,7 +36,7 @@ def example(cls: type[aiobyte.AirbyteError]) -> aiobyte.AirbyteError:
     if issubclass(cls, aiobyte.JobTimeoutError):
         return cls("gave up", job_id=7, last_status="running")
     if issubclass(cls, aiobyte.FanOutError):
-        failure = aiobyte.Outcome("key", error=aiobyte.NotFoundError("gone", status=404, **where))
+        failure = aiobyte.Failure("key", error=aiobyte.NotFoundError("gone", status=404, **where))
         return cls([failure], total=3)
     return cls("plain")
 
