@@ -60,6 +60,7 @@ def test(args: list[str]) -> int:
         (python, "-m", "mypy"),
         (python, "tools/check_readme_types.py"),  # the README's examples, mypy --strict
         (python, "tools/generate_models.py", "--check"),
+        (python, "tools/generate_connectors.py", "--check"),
         (python, "-m", "pytest", *args),
     ]
     failed = [step for step in steps if _run(*step) != 0]
