@@ -36,7 +36,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-import anyio
 import msgspec
 
 from . import _config
@@ -430,6 +429,8 @@ class TokenCache:
         task, self._refresh = self._refresh, None
         if task is not None and not task.done():
             task.cancel()
+            import anyio  # here: importing aiobyte does not load anyio
+
             with anyio.CancelScope(shield=True):
                 await asyncio.wait([task])
 

@@ -30,9 +30,9 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import msgspec
 from yarl import URL
 
@@ -40,6 +40,7 @@ from . import _config
 from ._auth import Auth, Authenticator
 from ._clock import Clock
 from ._codec import decoder
+from ._context import FAN_OUT
 from ._errors import (
     AirbyteError,
     APIConnectionError,
@@ -77,6 +78,20 @@ _VERSION = "0.1.0"
 # Binding a transport to its event loop happens once; the lock makes two threads that
 # both use a fresh client agree on which of them got it.
 _BIND_LOCK = threading.Lock()
+
+
+_AIOHTTP: ModuleType | None = None
+
+
+def _aiohttp() -> ModuleType:
+    """aiohttp, imported on first use (most of a cold start's import time) and then kept:
+    an ``import`` statement on every request costs a lookup in ``sys.modules`` each time."""
+    global _AIOHTTP
+    if _AIOHTTP is None:
+        import aiohttp
+
+        _AIOHTTP = aiohttp
+    return _AIOHTTP
 
 
 def user_agent() -> str:
@@ -288,7 +303,14 @@ class Transport:
         self._owns_session = session is None
         if session is not None:
             _no_silent_resend(session)
-        self._slots = anyio.Semaphore(max_in_flight, fast_acquire=True)
+        # asyncio's own: creating it loads nothing (anyio's loads its asyncio backend,
+        # about 15 ms of a cold start), and taking a free slot does not check anyio's
+        # cancel scopes (they cancel through the task, which asyncio's honours too).
+        self._slots = asyncio.Semaphore(max_in_flight)
+        # Requests started in the current turn of the event loop, counted only when the
+        # slots allow more than SEND_BURST at once (see _config.SEND_BURST).
+        self._spread = max_in_flight > _config.SEND_BURST
+        self._started = 0
         self._timeouts = timeouts
         self._timeout: aiohttp.ClientTimeout | None = None
         self._closed = False
@@ -402,6 +424,9 @@ class Transport:
         if asyncio.get_running_loop() is not self._loop:
             self.bind_loop()
         self._check_open()
+        fan_out = FAN_OUT.get()
+        if fan_out is not None and fan_out.limit > self.max_in_flight and kind.limited:
+            fan_out.capped(self.max_in_flight)  # warns once per fan-out
         task = asyncio.current_task()
         assert task is not None
         self._active.add(task)
@@ -453,6 +478,8 @@ class Transport:
                     credential = await auth.credential()
                 headers["Authorization"] = credential.header
             async with self._slots if kind.limited else contextlib.nullcontext():
+                if self._spread:
+                    await self._turn()
                 self._check_open()
                 outcome = await self._send(method, url, target, params, body, headers, timeout)
             if isinstance(outcome, RawResponse):
@@ -508,6 +535,19 @@ class Transport:
             )
             await self.clock.sleep(delay)
 
+    async def _turn(self) -> None:
+        """Wait for a turn of the event loop that has started fewer than SEND_BURST
+        requests: hundreds released at once (a token arrived) spread over several
+        turns, so no single turn opens hundreds of connections while other tasks wait."""
+        while self._started >= _config.SEND_BURST:  # noqa: ASYNC110 (a turn is the event)
+            await asyncio.sleep(0)
+        if self._started == 0:
+            asyncio.get_running_loop().call_soon(self._new_turn)
+        self._started += 1
+
+    def _new_turn(self) -> None:
+        self._started = 0
+
     async def _send(
         self,
         method: str,
@@ -516,11 +556,12 @@ class Transport:
         params: list[tuple[str, str]] | None,
         body: bytes | Secret[bytes] | None,
         headers: dict[str, str],
-        timeout: aiohttp.ClientTimeout | None,  # noqa: ASYNC109 (aiohttp's own, per attempt)
+        timeout: aiohttp.ClientTimeout | None,
     ) -> RawResponse | _Failed | _TooLarge:
-        import aiohttp  # already loaded by _get_session: a dictionary lookup
-
-        session, default_timeout = self._get_session()
+        session, default_timeout = self._session, self._timeout
+        if session is None or default_timeout is None:
+            session, default_timeout = self._get_session()
+        aiohttp = _aiohttp()  # loaded by _get_session
         try:
             async with session.request(
                 method,

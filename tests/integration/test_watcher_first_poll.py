@@ -70,4 +70,3 @@ async def test_a_first_poll_the_round_does_not_answer_goes_to_the_job_itself() -
         assert {r.status for r in results.values()} == {JobStatus.SUCCEEDED}  # type: ignore[union-attr]
         # the missing one, and the first and last few
         assert fake.stats.hits[GET_JOB] <= 2 * (_config.JOB_WATCH_BATCH_MIN - 1) + 1
-
