@@ -45,7 +45,13 @@ SCENARIOS = {
         "nulls_omitted",
     },
 }
-ONLY_FLOOR_AND_AIOBYTE = {"d_cold_token_wide"}
+_WAIT_METRICS = ("requests", "requests_per_s", "cpu_per_wait_s", "kib_per_wait", "lag_ms")
+SCENARIOS |= {  # benchmarks/latency.py, at the --quick sizes
+    "h_list_latency": {"wall_s", "vs_ideal", "requests"},
+    "i_fan_out_latency": {"wall_s_10", "wall_s_50", "wall_s_200"},
+    "j_waits": {f"{key}_{n}" for key in _WAIT_METRICS for n in (20, 100)},
+}
+ONLY_FLOOR_AND_AIOBYTE = {"d_cold_token_wide", "h_list_latency", "i_fan_out_latency", "j_waits"}
 
 
 def _environment(**extra: str) -> dict[str, str]:
@@ -131,6 +137,13 @@ def _check_report(report: dict[str, Any], expected_status: dict[str, str | None]
     cold = report["scenarios"]["d_cold_token"]["metrics"]
     assert cold["token_requests"]["sides"]["aiobyte"]["runs"] == [1]
     assert cold["failed"]["sides"]["aiobyte"]["runs"] == [0]
+    # (h): 500 sources, pages of 100: 6 pages (the last empty); aiobyte wastes at most 8
+    listing = report["scenarios"]["h_list_latency"]["metrics"]["requests"]["sides"]
+    assert listing["raw"]["runs"] == [6]
+    assert 6 <= listing["aiobyte"]["median"] <= 6 + 8
+    # (j): 100 waits batched send far fewer requests than polling each job
+    waits = report["scenarios"]["j_waits"]["metrics"]["requests_100"]["sides"]
+    assert waits["aiobyte"]["median"] * 5 < waits["raw"]["median"]
     concurrent = report["settings"]["concurrent"]
     assert cold["token_requests"]["sides"]["raw"]["median"] == concurrent  # the naive cache
     if spec:
@@ -205,7 +218,7 @@ def test_show_reprints_a_run_of_the_first_harness(tmp_path: Path) -> None:
 def harness() -> Any:
     sys.path.insert(0, str(BENCHMARKS))
     try:
-        import run
+        import correctness as run  # the split harness: (g) is its own module
 
         yield run
     finally:
