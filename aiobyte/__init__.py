@@ -34,9 +34,8 @@ from ._fanout import FanOut, FanOutError, Outcome, fan_out
 from ._pagination import Page, Pager
 from ._retry import RetryBudget, RetryPolicy
 from ._transport import Timeouts
+from ._version import __version__
 from .models import UNSET, UnsetType
-
-__version__ = "0.1.0"
 
 __all__ = [
     "UNSET",

@@ -39,6 +39,7 @@ from ._errors import (
     looks_like_html,
 )
 from ._retry import Failure, RetryBudget, RetryPolicy, is_retry_safe, parse_retry_after
+from ._version import __version__
 
 __all__ = ["Response", "Timeouts", "Transport"]
 
@@ -47,15 +48,13 @@ logger = logging.getLogger("aiobyte")
 if TYPE_CHECKING:
     import aiohttp
 
-_VERSION = "0.1.0"
-
 
 def user_agent() -> str:
     """What the client says it is, in the ``User-Agent`` header."""
     import aiohttp
 
     return (
-        f"aiobyte/{_VERSION} aiohttp/{aiohttp.__version__} "
+        f"aiobyte/{__version__} aiohttp/{aiohttp.__version__} "
         f"{platform.python_implementation()}/{platform.python_version()}"
     )
 
