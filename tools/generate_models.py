@@ -5,9 +5,10 @@ Usage::
 
     python tools/generate_models.py [--spec PATH] [--output PATH] [--check]
 
-The spec is ``--spec``, else ``$AIOBYTE_API_SPEC``, else ``shared/airbyte-api/api.yaml``
-next to the repository. ``--check`` writes nothing: it exits 1 and prints a unified diff
-when the file on disk is not what this generator would write (CI runs it).
+The spec is ``--spec``, else ``api.yaml`` in ``$AIOBYTE_API_DIR``, else in the shared folder
+beside the repository, ``../shared/airbyte-api`` (see ``tools/api_docs.py``). ``--check``
+writes nothing: it exits 1 and prints a unified diff when the file on disk is not what this
+generator would write (CI runs it).
 
 The output is deterministic (sorted, no timestamps, no paths) and already in
 ``ruff format`` style, so the generator needs nothing but PyYAML and msgspec.
@@ -50,10 +51,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import api_docs  # beside this script
+
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = REPO.parent / "shared" / "airbyte-api" / "api.yaml"
 DEFAULT_OUTPUT = REPO / "aiobyte" / "models" / "_generated.py"
-SPEC_ENV = "AIOBYTE_API_SPEC"
 
 # -- overrides -----------------------------------------------------------------------------
 
@@ -174,22 +175,15 @@ DOC_WIDTH = 92
 
 
 def find_spec(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The spec to read: ``explicit``, else ``$AIOBYTE_API_SPEC``, else the shared copy.
+    """The spec to read: ``explicit``, else ``api.yaml`` where ``tools/api_docs.py`` looks.
 
-    Raises ``FileNotFoundError`` naming where it looked and how to point elsewhere.
+    Raises ``FileNotFoundError`` naming where it looked and how to get the spec.
     """
-    if explicit is not None:
-        candidate, origin = Path(explicit), "--spec"
-    elif os.environ.get(SPEC_ENV):
-        candidate, origin = Path(os.environ[SPEC_ENV]), f"${SPEC_ENV}"
-    else:
-        candidate, origin = DEFAULT_SPEC, "the default location"
-    if not candidate.is_file():
-        raise FileNotFoundError(
-            f"Airbyte OpenAPI spec not found at {candidate} ({origin}); "
-            f"pass --spec PATH or set {SPEC_ENV}"
-        )
-    return candidate
+    if explicit is None:
+        return api_docs.document("api.yaml")
+    if not Path(explicit).is_file():
+        raise FileNotFoundError(f"Airbyte OpenAPI spec not found at {explicit} (--spec)")
+    return Path(explicit)
 
 
 def load_spec(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -411,7 +405,7 @@ class Generator:
         nullable = bool(node.get("nullable"))
         if "default" in node and node["default"] is None and not nullable:
             # OpenAPI 3.1 rejects ``default: null`` on a non-nullable type; the spec means
-            # that null is a value (STYLE.md: ``namespace_format`` is sent as null to clear).
+            # that null is a value (``namespace_format=None`` is sent as null, not left out).
             nullable = True
             if owner is not None:
                 self.defects.append(f"{owner}.{prop}: `default: null` on a non-nullable type")
@@ -675,7 +669,7 @@ class Generator:
         if model.schemas and not any(f"``{s}``" in model.doc for s in model.schemas):
             spec_names = ", ".join(f"``{s}``" for s in model.schemas)
             paragraphs.append(f"Spec schema: {spec_names}.")
-        body = []
+        body: list[str] = []
         for text in paragraphs:
             if body:
                 body.append("")
@@ -778,7 +772,9 @@ def attribute_name(wire: str) -> str:
     attr = FIELD_NAMES.get(wire) or snake(wire)
     if attr[0].isdigit():
         attr = f"f_{attr}"
-    if keyword.iskeyword(attr) or keyword.issoftkeyword(attr) or attr in SHADOWING:
+    # Soft keywords (match, case, type...) are valid attribute names: only hard keywords
+    # are escaped, so the output does not depend on the Python the generator runs on.
+    if keyword.iskeyword(attr) or attr in SHADOWING:
         attr += "_"
     return attr
 
@@ -870,7 +866,7 @@ def generate_from_path(path: str | os.PathLike[str] | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--spec", help=f"OpenAPI file (default: ${SPEC_ENV} or the shared copy)")
+    parser.add_argument("--spec", help=f"OpenAPI file (default: api.yaml in ${api_docs.ENV})")
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT), help="the module to write")
     parser.add_argument("--check", action="store_true", help="exit 1 if the output is stale")
     args = parser.parse_args(argv)
