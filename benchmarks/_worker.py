@@ -249,7 +249,7 @@ class AiobyteSide(Side):
     async def open(self, *, in_flight: int | None = None, pool: int | None = None) -> None:
         import aiobyte
 
-        options = {} if in_flight is None else {"max_in_flight": in_flight}
+        options: dict[str, Any] = {} if in_flight is None else {"max_in_flight": in_flight}
         self.client = aiobyte.AirbyteClient(
             base_url=self.base_url,
             client_id=self.p["client_id"],
@@ -284,7 +284,7 @@ class AiobyteSide(Side):
     async def cold(self, ids: Sequence[str], wide: bool) -> Burst:
         import aiobyte
 
-        options = {"max_in_flight": len(ids)} if wide else {}  # else: as it comes (32)
+        options: dict[str, Any] = {"max_in_flight": len(ids)} if wide else {}  # else: 32
         async with aiobyte.AirbyteClient(
             base_url=self.base_url,
             client_id=self.p["client_id"],
@@ -380,8 +380,8 @@ class SdkSide(Side):
         self.sdk = _sdk.client(self.base_url, self.p["client_id"], self.p["client_secret"])
 
     async def close(self) -> None:
-        await self.sdk.__aexit__(None, None, None)  # its async client
-        self.sdk.__exit__(None, None, None)  # and its sync one (the token requests)
+        await self.sdk.__aexit__(None, None, None)  # type: ignore[no-untyped-call]  # async
+        self.sdk.__exit__(None, None, None)  # type: ignore[no-untyped-call]  # sync (tokens)
 
     def decode_page(self, body: bytes) -> list[str]:
         import _sdk

@@ -1497,10 +1497,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(sys.stdout, io.TextIOWrapper):  # a console without the table's signs
         sys.stdout.reconfigure(errors="replace")
     if args.show is not None:
-        document = json.loads(args.show.read_text(encoding="utf-8"))
-        show(document, args.markdown)
+        shown = json.loads(args.show.read_text(encoding="utf-8"))
+        show(shown, args.markdown)
         if args.readme:
-            update_readme(README, document)
+            update_readme(README, shown)
         return 0
     started = datetime.now(timezone.utc)
     spec = _configs.find_spec(args.spec)

@@ -197,27 +197,27 @@ async def test_the_sdk_and_aiobyte_see_the_same_sources_and_jobs(
         assert without_nulls(decoded) == without_nulls(stored)  # the SDK: nulls dropped
 
     # The same jobs, one finished and one running.
-    for theirs, mine in zip(sdk_jobs, our_jobs, strict=True):
+    for their_job, my_job in zip(sdk_jobs, our_jobs, strict=True):
         assert (
-            theirs.job_id,
-            theirs.status.value,
-            theirs.job_type.value,
-            theirs.connection_id,
-            theirs.start_time,
-            theirs.last_updated_at,
-            theirs.duration,
-            theirs.rows_synced,
-            theirs.bytes_synced,
+            their_job.job_id,
+            their_job.status.value,
+            their_job.job_type.value,
+            their_job.connection_id,
+            their_job.start_time,
+            their_job.last_updated_at,
+            their_job.duration,
+            their_job.rows_synced,
+            their_job.bytes_synced,
         ) == (
-            mine.job_id,
-            mine.status.value,
-            mine.job_type.value,
-            mine.connection_id,
-            mine.start_time,
-            mine.last_updated_at,
-            mine.duration,
-            mine.rows_synced,
-            mine.bytes_synced,
+            my_job.job_id,
+            my_job.status.value,
+            my_job.job_type.value,
+            my_job.connection_id,
+            my_job.start_time,
+            my_job.last_updated_at,
+            my_job.duration,
+            my_job.rows_synced,
+            my_job.bytes_synced,
         )
     assert [j.status.value for j in our_jobs] == ["succeeded", "running"]
     assert our_jobs[1].rows_synced == 250
