@@ -36,8 +36,10 @@ from ._retry import RetryBudget, RetryPolicy
 from ._transport import Timeouts
 from ._version import __version__
 from .models import UNSET, UnsetType
+from .resources.jobs import FINAL_STATUSES, JobSummary
 
 __all__ = [
+    "FINAL_STATUSES",
     "UNSET",
     "APIConnectionError",
     "APIStatusError",
@@ -57,6 +59,7 @@ __all__ = [
     "FanOut",
     "FanOutError",
     "InternalServerError",
+    "JobSummary",
     "JobTimeoutError",
     "ManualClock",
     "NotFoundError",
