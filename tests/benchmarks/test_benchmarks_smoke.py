@@ -212,17 +212,17 @@ def test_show_reprints_a_run_of_the_first_harness(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def harness() -> Any:
+def correctness() -> Any:
     sys.path.insert(0, str(BENCHMARKS))
     try:
-        import run
+        import correctness
 
-        yield run
+        yield correctness
     finally:
         sys.path.remove(str(BENCHMARKS))
 
 
-def test_the_comparison_of_configurations_tells_losses_apart(harness: Any) -> None:
+def test_the_comparison_of_configurations_tells_losses_apart(correctness: Any) -> None:
     sent = {
         "host": "db",
         "port": 5432,
@@ -233,8 +233,8 @@ def test_the_comparison_of_configurations_tells_losses_apart(harness: Any) -> No
         "when": "2024-01-01",
     }
     kept = {**sent, "ratio": 0.25, "port": 5432.0}
-    tally = harness.Tally()
-    harness.compare(sent, kept, "", tally)
+    tally = correctness.Tally()
+    correctness.compare(sent, kept, "", tally)
     assert (tally.dropped, tally.nulls, tally.changed, tally.added) == (0, 0, 0, 0)
 
     lossy = {
@@ -245,8 +245,8 @@ def test_the_comparison_of_configurations_tells_losses_apart(harness: Any) -> No
         "when": "2024-01-01T00:00:00",
         "extra": "default",
     }
-    tally = harness.Tally()
-    harness.compare(sent, lossy, "", tally)
+    tally = correctness.Tally()
+    correctness.compare(sent, lossy, "", tally)
     assert tally.dropped == 1 + 3  # the tunnel object and the keys inside it
     assert tally.nulls == 1
     assert tally.changed == 2
