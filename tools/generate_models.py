@@ -140,6 +140,16 @@ SECRET_FIELDS: dict[str, tuple[str, ...]] = {
     "PublicAccessTokenResponse": ("access_token",),
 }
 
+#: Spec schema -> why its class is generated but not exported (left out of ``__all__``, so
+#: of ``aiobyte.models``). The list envelopes (``data``, ``next``, ``previous``) are not
+#: exported either: the pager decodes every page as ``PageBody[Item]`` (aiobyte/_pagination.py)
+#: and hands out the items, so no user ever holds one.
+UNEXPORTED_SCHEMAS: dict[str, str] = {
+    "ApplicationReadList": "a whole list in one body: the pager hands out its items",
+    "EmbeddedOrganizationsList": "a whole list in one body: the pager hands out its items",
+    "PublicAccessTokenResponse": "the token cache decodes the token answer itself",
+}
+
 #: Names the generated module defines or imports itself.
 RESERVED_NAMES = frozenset(
     {"Any", "Model", "OpenEnum", "Request", "Response", "UNSET", "UnsetType", "enum", "msgspec"}
@@ -509,6 +519,17 @@ class Generator:
             if name in RESERVED_NAMES or not name.isidentifier() or keyword.iskeyword(name):
                 raise ValueError(f"class name {name!r} is not usable")
 
+    def unexported(self) -> set[str]:
+        """Classes generated but left out of ``__all__``: see ``UNEXPORTED_SCHEMAS``."""
+        names = {self.names[s] for s in UNEXPORTED_SCHEMAS if s in self.names}
+        for schema in self.schemas:
+            node = self.schemas[schema]
+            props = node.get("properties") or {} if isinstance(node, Mapping) else {}
+            items = (props.get("data") or {}).get("items") or {}
+            if props and set(props) <= {"data", "next", "previous"} and "$ref" in items:
+                names.add(self.names[schema])
+        return names
+
     def _class_doc(self, schema: str, node: Mapping[str, Any]) -> str:
         doc = sentence(node.get("description") or "")
         title = clean_text(node.get("title") or "")
@@ -601,7 +622,8 @@ class Generator:
             "defaults); models only sent to the server subclass :class:`Request` (fields left "
             "``UNSET`` are not sent). ``SCHEMA_NAMES`` maps every schema of the spec to its "
             "Python name; for a schema in ``ALIAS_SCHEMAS`` that name is a type expression, "
-            "not a class.",
+            "not a class. The list envelopes and the token answer are defined but not in "
+            "``__all__``: the client never hands them out.",
         ]
         if self.dangling or self.defects or self.supplied:
             header += ["", "Defects of the spec, worked around:", ""]
@@ -628,7 +650,8 @@ class Generator:
         out.append(f"from aiobyte.models._base import {', '.join(base_imports)}")
         out.append("")
         out.append("__all__ = [")
-        for name in sorted([*self.classes, "ALIAS_SCHEMAS", "SCHEMA_NAMES"]):
+        exported = [n for n in self.classes if n not in self.unexported()]
+        for name in sorted([*exported, "ALIAS_SCHEMAS", "SCHEMA_NAMES"]):
             out.append(f"    {py_str(name)},")
         out.append("]")
         if any(s in SECRET_FIELDS for c in structs for s in c.schemas):
