@@ -44,6 +44,12 @@ INTEGRATIONS = ROOT / "integrations"
 PYTHONS = ("3.10", "3.13")
 #: The Python whose run also measures coverage (3.12+ traces cheaply with sys.monitoring).
 COVERAGE_PYTHON = "3.13"
+#: The generators whose output is committed, each with the API document it reads: CI checks
+#: that the committed files are what they write.
+GENERATORS = {
+    "tools/generate_models.py": "api.yaml",
+    "tools/generate_connectors.py": "api_sdk.yaml",
+}
 #: Integration venvs installed at once: installs wait mostly on disk and the index.
 PARALLEL_INSTALLS = 3
 
@@ -202,19 +208,20 @@ def _checks(python: Path) -> list[tuple[str, tuple[str | Path, ...]]]:
         ("format", (python, "-m", "ruff", "format", "--check", ".")),
         ("types", (python, "-m", "mypy")),
     ]
-    if _have_api_docs():
-        checks.append(("generated models", (python, "tools/generate_models.py", "--check")))
+    for script, document in GENERATORS.items():
+        if (ROOT / script).is_file() and _have_api_document(script, document):
+            checks.append((f"{script} --check", (python, script, "--check")))
     return checks
 
 
-def _have_api_docs() -> bool:
-    """The API documents are there; without them, their checks skip (in CI they fail)."""
+def _have_api_document(script: str, name: str) -> bool:
+    """The document is there; without it, the check skips (in CI it runs, and fails)."""
     try:
-        api_docs.document("api.yaml")
+        api_docs.document(name)
     except FileNotFoundError as missing:
         if _in_ci():
-            return True  # the check runs, and fails saying what is missing
-        _say(f"skipped: the generated-models check ({missing})")
+            return True
+        _say(f"skipped: {script} --check ({missing})")
         return False
     return True
 
