@@ -25,6 +25,7 @@ import concurrent.futures
 import glob
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,6 +53,8 @@ GENERATORS = {
 }
 #: Integration venvs installed at once: installs wait mostly on disk and the index.
 PARALLEL_INSTALLS = 3
+#: Test suites run at once in CI (2 cores): they mostly wait on sockets and clocks.
+PARALLEL_SUITES = 3
 
 PIP = ("-m", "pip", "install", "--disable-pip-version-check", "--quiet")
 
@@ -390,24 +393,47 @@ def ci(argv: list[str]) -> int:
         installed = integration_future.result()
     _say(f"  (installs: {time.monotonic() - started:.0f} s)")
 
-    steps: list[tuple[str, tuple[str | Path, ...]]] = []
     checker = venvs.get(COVERAGE_PYTHON) or next(iter(venvs.values()), None)
     if checker is not None:
-        steps += _checks(checker)
-    for version, python in venvs.items():
-        coverage = python == checker
-        steps.append((f"pytest on {version}", _pytest(python, [], coverage=coverage)))
-        if coverage:
-            steps += _coverage_report(python)
+        failed += _run_steps(_checks(checker))
+    # The suites wait on sockets and clocks far more than they compute: run at once, they
+    # take little more than the longest of them (coverage's first, as it is the longest).
+    suites = [
+        (f"pytest on {v}", _pytest(p, [], coverage=p == checker))
+        for v, p in sorted(venvs.items(), key=lambda item: item[1] != checker)
+    ]
     if directories:
         more, broken = _integration_steps(installed)
-        steps += more
+        suites += more
         failed += broken
     else:
         _say("no integrations/*/pyproject.toml: no integration tests to run")
-    failed += _run_steps(steps)
+    failed += _run_concurrently(suites, logs)
+    if checker is not None:
+        failed += _run_steps(_coverage_report(checker))
     _say(f"CI took {time.monotonic() - started:.0f} s")
     return _report(failed)
+
+
+def _run_concurrently(steps: Sequence[tuple[str, tuple[str | Path, ...]]], logs: Path) -> list[str]:
+    """Run the steps PARALLEL_SUITES at a time, each into a log printed whole once it is
+    done (in the steps' order); the names of those that failed."""
+
+    def one(step: tuple[str, tuple[str | Path, ...]]) -> tuple[int, float, Path]:
+        name, command = step
+        log = logs / (re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-") + ".log")
+        log.unlink(missing_ok=True)
+        began = time.monotonic()
+        return _run(*command, log=log), time.monotonic() - began, log
+
+    failed = []
+    with concurrent.futures.ThreadPoolExecutor(PARALLEL_SUITES) as pool:
+        for (name, _), (code, took, log) in zip(steps, pool.map(one, steps), strict=True):
+            sys.stdout.write(log.read_text(errors="replace"))
+            _say(f"  ({name}: {took:.0f} s, exit {code})")
+            if code != 0:
+                failed.append(name)
+    return failed
 
 
 def demo(argv: list[str]) -> int:

@@ -66,9 +66,11 @@ async def test_a_thousand_workspaces_every_item_once_every_failure_with_its_key(
         assert key in str(failures[key])
     for key in refused_keys:
         assert isinstance(failures[key], aiobyte.BadRequestError)
+    got: dict[str, set[str]] = {ws: set() for ws in workspace_ids}
+    for key, source in items:
+        got[key].add(source)
     for ws in workspace_ids:
-        got = {source for (key, source) in items if key == ws}
-        assert got == (set() if ws in failures else expected[ws])
+        assert got[ws] == (set() if ws in failures else expected[ws])
     assert fake.stats.hits[LIST_SOURCES] == len(workspace_ids) - len(broken)
     assert 1 < fake.stats.max_in_flight_by_route[LIST_SOURCES] <= BOUND
 
