@@ -197,7 +197,7 @@ def core_venv(extra: str, version: str | None = None, log: Path | None = None) -
         same = interpreter == Path(sys.executable)
         venv_dir = ROOT / (".venv" if same else f".venv-{version}")
     target = f".[{extra}]" if extra else "."
-    inputs = [ROOT / "pyproject.toml", CONSTRAINTS, Path(__file__)]
+    inputs = [ROOT / "pyproject.toml", CONSTRAINTS]
     return ensure_venv(venv_dir, interpreter, [target], [CONSTRAINTS], inputs, log=log)
 
 
@@ -294,7 +294,6 @@ def _install_integration(directory: Path) -> Path:
         ROOT / "pyproject.toml",
         directory / "pyproject.toml",
         directory / "constraints.txt",
-        Path(__file__),
     ]
     rel = directory.relative_to(ROOT)
     return ensure_venv(
