@@ -259,7 +259,7 @@ def _report(failed: Sequence[str]) -> int:
 
 
 def test(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="dev.py test", add_help=False)
+    parser = argparse.ArgumentParser(prog="dev.py test", add_help=False, allow_abbrev=False)
     parser.add_argument("--quick", action="store_true", help="skip the tests marked slow")
     parser.add_argument("--python", help="run on this Python version (3.10, 3.13...)")
     parser.add_argument("--coverage", action="store_true", help="measure and report coverage")
