@@ -79,8 +79,8 @@ async def measure(fake: FakeAirbyte, workspace_ids: Sequence[str], bound: int) -
         async with aiobyte.fan_out(
             lambda ws: client.sources.list(workspace_ids=[ws]), workspace_ids, limit=bound
         ) as results:
-            async for outcome in results:
-                failures += not outcome.ok
+            async for listed in results:
+                failures += not listed.ok
         elapsed = time.perf_counter() - started
     if failures:
         raise RuntimeError(f"{failures} workspaces failed to list")

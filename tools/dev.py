@@ -210,6 +210,7 @@ def _checks(python: Path) -> list[tuple[str, tuple[str | Path, ...]]]:
         ("lint", (python, "-m", "ruff", "check", ".")),
         ("format", (python, "-m", "ruff", "format", "--check", ".")),
         ("types", (python, "-m", "mypy")),
+        ("README types", (python, "tools/check_readme_types.py")),  # its examples, mypy --strict
     ]
     for script, document in GENERATORS.items():
         if (ROOT / script).is_file() and _have_api_document(script, document):
