@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-TOOL = Path(__file__).resolve().parents[1] / "tools" / "check_readme_types.py"
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "check_readme_types.py"
 
 README = """\
 # a project
