@@ -39,6 +39,7 @@ import api_docs  # beside this script: where the API documents are
 ROOT = Path(__file__).resolve().parent.parent
 CONSTRAINTS = ROOT / "constraints.txt"
 INTEGRATIONS = ROOT / "integrations"
+LOGS = ROOT / ".venv-logs"  # what the installs and the parallel test runs printed
 
 #: The oldest and the newest Python the project supports (pyproject's requires-python and
 #: classifiers): CI runs the tests on both.
@@ -287,9 +288,14 @@ def _integrations(names: Sequence[str]) -> list[Path]:
     return found
 
 
+def _install_log(directory: Path) -> Path:
+    LOGS.mkdir(exist_ok=True)
+    return LOGS / f"install-{directory.name}.log"
+
+
 def _install_integration(directory: Path) -> Path:
     """integrations/NAME/.venv with aiobyte and NAME[test] (its constraints.txt if any)."""
-    log = directory / ".venv-install.log"
+    log = _install_log(directory)
     log.unlink(missing_ok=True)
     inputs = [
         ROOT / "pyproject.toml",
@@ -329,7 +335,7 @@ def _integration_steps(
     for directory, python in sorted(installed.items()):
         rel = directory.relative_to(ROOT).as_posix()
         if isinstance(python, str):
-            log = directory / ".venv-install.log"
+            log = _install_log(directory)
             if log.is_file():
                 sys.stdout.write(log.read_text(errors="replace")[-6000:])
             print(f"FAILED to install {rel}: {python}", file=sys.stderr)
@@ -362,7 +368,7 @@ def ci(argv: list[str]) -> int:
     if argv:
         raise SystemExit("dev.py ci takes no arguments")
     started = time.monotonic()
-    logs = ROOT / ".venv-logs"
+    logs = LOGS
     logs.mkdir(exist_ok=True)
     pythons: dict[str, Path] = {}
     failed: list[str] = []
