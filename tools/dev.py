@@ -414,16 +414,23 @@ def ci(argv: list[str]) -> int:
         failed += broken
     else:
         _say("no integrations/*/pyproject.toml: no integration tests to run")
-    failed += _run_concurrently(suites, logs)
+    broken, counted = _run_concurrently(suites, logs)
+    failed += broken
     if checker is not None:
         failed += _run_steps(_coverage_report(checker))
     _say(f"CI took {time.monotonic() - started:.0f} s")
-    return _report(failed)
+    code = _report(failed)
+    # every suite's tests on one line, as a test runner ends: "N passed, N failed, N skipped"
+    passed, failures, skipped = counted["passed"], counted["failed"], counted["skipped"]
+    _say(f"tests: {passed} passed, {failures} failed, {skipped} skipped")
+    return code
 
 
-def _run_concurrently(steps: Sequence[tuple[str, tuple[str | Path, ...]]], logs: Path) -> list[str]:
+def _run_concurrently(
+    steps: Sequence[tuple[str, tuple[str | Path, ...]]], logs: Path
+) -> tuple[list[str], dict[str, int]]:
     """Run the steps PARALLEL_SUITES at a time, each into a log printed whole once it is
-    done (in the steps' order); the names of those that failed."""
+    done (in the steps' order); the names of those that failed, and the tests counted."""
 
     def one(step: tuple[str, tuple[str | Path, ...]]) -> tuple[int, float, Path]:
         name, command = step
@@ -433,13 +440,21 @@ def _run_concurrently(steps: Sequence[tuple[str, tuple[str | Path, ...]]], logs:
         return _run(*command, log=log), time.monotonic() - began, log
 
     failed = []
+    totals = dict.fromkeys(("passed", "failed", "skipped"), 0)
     with concurrent.futures.ThreadPoolExecutor(PARALLEL_SUITES) as pool:
         for (name, _), (code, took, log) in zip(steps, pool.map(one, steps), strict=True):
-            sys.stdout.write(log.read_text(errors="replace"))
+            text = log.read_text(errors="replace")
+            sys.stdout.write(text)
             _say(f"  ({name}: {took:.0f} s, exit {code})")
             if code != 0:
                 failed.append(name)
-    return failed
+            for count, kind in _SUMMARY.findall(text.strip().rpartition("\n")[2]):
+                totals["failed" if kind == "error" else kind] += int(count)
+    return failed, totals
+
+
+#: The counts in pytest's closing line ("== 3 failed, 450 passed, 1 skipped in 9.1s ==").
+_SUMMARY = re.compile(r"(\d+) (passed|failed|skipped|error)")
 
 
 def demo(argv: list[str]) -> int:
