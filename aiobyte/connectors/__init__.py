@@ -1,0 +1,72 @@
+"""Connector configurations: one shipped description of every connector, checks, secrets.
+
+Generated from the official SDKs' spec (``api_sdk.yaml``: about 555 sources and 45
+destinations) by ``tools/generate_connectors.py`` (CI runs it with ``--check``); the
+output is committed, so nothing here needs the spec. Nothing is read until first used,
+and then only the connector asked for is decoded.
+
+The stable API (the client and ``aiobyte.testing``'s fake both use it):
+
+``connectors(kind) -> tuple[str, ...]``
+    Every described connector of ``kind`` (``"source"`` or ``"destination"``), by its
+    ``sourceType``/``destinationType`` (``"postgres"``, ``"google-ads"``), sorted.
+``is_known(kind, connector) -> bool``
+    Whether ``connector`` is described.
+``connector_of(kind, configuration, definition_id=None) -> str | None``
+    The described connector a configuration is for: its ``sourceType`` (or
+    ``destinationType``), else a ``definition_id`` this release knows; ``None`` for a
+    custom or unknown connector (which is not checked).
+``check_configuration(kind, connector, configuration, *, partial=False, path=...) -> list[str]``
+    Every problem, each as ``"path: what"``: ``"configuration.port: expected an integer,
+    got 'abc'"``, ``"configuration.host: required"``. Covers types, required keys,
+    ``const`` discriminators, ``enum``, ``pattern``, ``oneOf`` choices, bounds and
+    ``additionalProperties: false``; ``[]`` when it follows the schema. ``partial=True``
+    checks a PATCH (a JSON merge patch: nothing required, ``null`` removes); ``null``
+    is accepted for an optional key (the server answers it so). The server's
+    secret mask ``"**********"`` is accepted for secrets. Messages never show a secret.
+    Raises ``KeyError`` for a connector not described.
+``description(kind, connector) -> Mapping``
+    The connector's schema as JSON Schema, cut to the keywords checks use (``type``,
+    ``properties``, ``required``, ``additionalProperties``, ``items``, ``oneOf`` with
+    each choice's ``title``, ``const``, ``enum``, ``pattern``, bounds, ``uniqueItems``,
+    ``airbyte_secret``). Shared: do not modify it.
+``definition_id(kind, connector)`` and ``connector_for_definition(kind, id)``: ``str | None``
+    The catalog definition ids this release knows (the spec names none), both ways.
+``secret_paths(kind, connector) -> tuple[str, ...]``
+    The dotted paths the schema marks ``airbyte_secret`` (``"tunnel_method.ssh_key"``;
+    a ``oneOf`` choice's keys are under its parent, an array item's under ``[]``).
+``is_secret_name(name) -> bool``
+    The floor for every connector: a key named like a secret (``password``, ``secret``,
+    ``token``, ``credentials``, ``api_key``, ...).
+``mask_configuration(configuration, kind=None, connector=None)``
+    A copy with every secret value replaced by ``MASK`` (``"***"``): what reprs show.
+"""
+
+from __future__ import annotations
+
+from ._catalog import (
+    Kind,
+    connector_for_definition,
+    connectors,
+    definition_id,
+    description,
+    is_known,
+)
+from ._check import check_configuration, connector_of
+from ._secrets import MASK, SERVER_MASK, is_secret_name, mask_configuration, secret_paths
+
+__all__ = [
+    "MASK",
+    "SERVER_MASK",
+    "Kind",
+    "check_configuration",
+    "connector_for_definition",
+    "connector_of",
+    "connectors",
+    "definition_id",
+    "description",
+    "is_known",
+    "is_secret_name",
+    "mask_configuration",
+    "secret_paths",
+]
