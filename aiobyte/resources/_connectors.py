@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
+from .. import _config
 from .._pagination import Pager
 from .._types import Id
 from .._validate import check_name, check_uuid
@@ -28,7 +29,7 @@ class Connectors(Resource, Generic[C]):
 
     _path: ClassVar[str]
     _id_name: ClassVar[str]
-    _model: ClassVar[type[Any]]
+    _model: type[C]  # the model of one connector, set by each subclass
     _put_model: ClassVar[type[Any]]
 
     def _item_path(self, connector_id: Id) -> str:
@@ -39,7 +40,7 @@ class Connectors(Resource, Generic[C]):
         *,
         workspace_ids: Iterable[Id] | None = None,
         include_deleted: bool = False,
-        page_size: int = 100,
+        page_size: int = _config.PAGE_SIZE,
         cursor: str | None = None,
     ) -> Pager[C]:
         """Every one in the given workspaces (all the credentials may see if none).
@@ -55,10 +56,7 @@ class Connectors(Resource, Generic[C]):
         """One by id. Raises ``NotFoundError`` if there is none."""
         params = Params()
         params.flag("includeSecretCoordinates", include_secret_coordinates)
-        result: C = await self._call(
-            "GET", self._item_path(connector_id), self._model, params=params
-        )
-        return result
+        return await self._call("GET", self._item_path(connector_id), self._model, params=params)
 
     async def replace(
         self,
@@ -75,8 +73,7 @@ class Connectors(Resource, Generic[C]):
             configuration=configuration_arg(configuration),
             resource_allocation=allocation_arg(resource_allocation),
         )
-        result: C = await self._call("PUT", self._item_path(connector_id), self._model, body=body)
-        return result
+        return await self._call("PUT", self._item_path(connector_id), self._model, body=body)
 
     async def delete(self, connector_id: Id, /) -> None:
         """Delete one by id."""

@@ -72,8 +72,7 @@ async def test_tag_responses_can_tag_connections(
 ) -> None:
     seeded = fake.seed(workspaces=1, sources=1, destinations=1, connections=1, jobs=0)
     tag = await client.tags.create(name="t", color="FFFFFF", workspace_id=seeded.workspaces[0])
-    # the TagResponse that tags.create returns is accepted; the signature names only Tag
-    connection = await client.connections.update(seeded.connections[0], tags=[tag])  # type: ignore[list-item]
+    connection = await client.connections.update(seeded.connections[0], tags=[tag])
     assert [t.tag_id for t in connection.tags] == [tag.tag_id]
     tagged = client.connections.list(tag_ids=[tag.tag_id])
     assert [c.connection_id async for c in tagged] == seeded.connections
