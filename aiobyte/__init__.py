@@ -29,11 +29,12 @@ from ._errors import (
     RateLimitError,
     UnexpectedResponseError,
     UnprocessableEntityError,
+    WrongEventLoopError,
 )
 from ._fanout import Failure, FanOut, FanOutError, Outcome, Success, fan_out
 from ._pagination import Page, Pager
 from ._retry import RetryBudget, RetryPolicy
-from ._transport import Timeouts
+from ._transport import RawResponse, Timeouts
 from ._version import __version__
 from .models import UNSET, UnsetType
 from .resources.jobs import FINAL_STATUSES, JobSummary
@@ -70,6 +71,7 @@ __all__ = [
     "PermissionDeniedError",
     "Problem",
     "RateLimitError",
+    "RawResponse",
     "RetryBudget",
     "RetryPolicy",
     "Success",
@@ -79,6 +81,7 @@ __all__ = [
     "UnexpectedResponseError",
     "UnprocessableEntityError",
     "UnsetType",
+    "WrongEventLoopError",
     "__version__",
     "fan_out",
 ]

@@ -174,4 +174,4 @@ class Connections(Deletable[Connection]):
             )
         )
         path = self._item_path(connection_id)
-        return await self._call("PATCH", path, Connection, body=body, retry_safe=True)
+        return await self._call("PATCH", path, Connection, body=body)
