@@ -40,9 +40,21 @@ The stable API (the client and ``aiobyte.testing``'s fake both use it):
     ``token``, ``credentials``, ``api_key``, ...).
 ``mask_configuration(configuration, kind=None, connector=None)``
     A copy with every secret value replaced by ``MASK`` (``"***"``): what reprs show.
+
+Typed models, one per connector, named as the official SDK names them
+(``SourcePostgres``, ``DestinationBigquery``; nested objects and ``oneOf`` choices are
+``SourcePostgresVerifyFull``, ...): ``from aiobyte.connectors import SourcePostgres``
+imports that connector's module only; ``model_for(kind, connector)`` finds one by name.
+A model is a typed view over the exact JSON object (see :class:`Configuration`):
+``Model.from_dict(source.configuration)`` never fails and keeps every key;
+``Model(host=..., port=...)`` builds one, filling ``sourceType`` and the ``oneOf``
+discriminators; ``.problems()`` checks it; its ``repr`` masks every secret.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ._catalog import (
     Kind,
@@ -53,10 +65,15 @@ from ._catalog import (
     is_known,
 )
 from ._check import check_configuration, connector_of
+from ._model import UNSET, Configuration, UnknownChoice, UnsetType
 from ._secrets import MASK, SERVER_MASK, is_secret_name, mask_configuration, secret_paths
 
 __all__ = [
     "MASK",
+    "UNSET",
+    "Configuration",
+    "UnknownChoice",
+    "UnsetType",
     "SERVER_MASK",
     "Kind",
     "check_configuration",
@@ -68,5 +85,42 @@ __all__ = [
     "is_known",
     "is_secret_name",
     "mask_configuration",
+    "model_for",
     "secret_paths",
 ]
+
+if TYPE_CHECKING:
+    from ._types import *  # noqa: F403  (every typed model, for type checkers)
+
+
+def model_for(kind: Kind, connector: str) -> type[Configuration]:
+    """The typed model of a connector's configuration (``SourcePostgres`` for postgres).
+
+    Raises ``KeyError`` for a connector not described, ``ValueError`` for an unknown kind.
+    """
+    from ._catalog import check_kind
+    from ._index import MODELS
+
+    name = MODELS[check_kind(kind)].get(connector)
+    if name is None:
+        raise KeyError(f"no {kind} connector named {connector!r} is known")
+    found: type[Configuration] = __getattr__(name)
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    """A typed model (``SourcePostgres``, ...), imported on first use: one module each."""
+    from ._index import CLASSES
+
+    module = CLASSES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}._configs.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    from ._index import CLASSES
+
+    return sorted([*globals(), *CLASSES])
