@@ -32,7 +32,7 @@ from typing import Any
 
 import msgspec
 
-from aiobyte.models._base import UNSET, OpenEnum, Request, Response, UnsetType
+from aiobyte.models._base import UNSET, OpenEnum, Request, Response, UnsetType, masked_repr
 
 __all__ = [
     "ALIAS_SCHEMAS",
@@ -164,15 +164,6 @@ __all__ = [
     "WorkspaceUpdate",
     "WorkspacesPage",
 ]
-
-
-def _repr_without(obj: msgspec.Struct, secrets: tuple[str, ...]) -> str:
-    """``repr(obj)`` with the values of the ``secrets`` attributes masked."""
-    fields = ", ".join(
-        f"{name}={'***' if name in secrets else repr(getattr(obj, name))}"
-        for name in obj.__struct_fields__
-    )
-    return f"{type(obj).__name__}({fields})"
 
 
 class ActorType(str, enum.Enum):
@@ -470,7 +461,7 @@ class ApplicationRead(Response, frozen=True, kw_only=True):
     created_at: int | None = None
 
     def __repr__(self) -> str:
-        return _repr_without(self, ("client_secret",))
+        return masked_repr(self, secrets=("client_secret",))
 
 
 class ApplicationReadList(Response, frozen=True, kw_only=True):
@@ -490,6 +481,9 @@ class ApplicationTokenRequestWithGrant(Request, kw_only=True):
     client_secret: str = msgspec.field(name="client_secret")
     grant_type: str = msgspec.field(name="grant-type")
 
+    def __repr__(self) -> str:
+        return masked_repr(self, secrets=("client_secret",))
+
 
 class ConfiguredStreamMapper(Response, frozen=True, kw_only=True):
     """The ``ConfiguredStreamMapper`` object.
@@ -501,6 +495,9 @@ class ConfiguredStreamMapper(Response, frozen=True, kw_only=True):
     id: str | None = None
     type: StreamMapperType | None = None
     mapper_configuration: dict[str, Any] = msgspec.field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"mapper_configuration": None})
 
 
 class Connection(Response, frozen=True, kw_only=True):
@@ -676,7 +673,7 @@ class DataplaneCreated(Response, frozen=True, kw_only=True):
     client_secret: str | None = None
 
     def __repr__(self) -> str:
-        return _repr_without(self, ("client_secret",))
+        return masked_repr(self, secrets=("client_secret",))
 
 
 class DataplanePatch(Request, kw_only=True):
@@ -764,6 +761,9 @@ class Destination(Response, frozen=True, kw_only=True):
     created_at: int | None = None
     resource_allocation: ScopedResourceRequirements | None = None
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "destination"})
+
 
 class DestinationCreate(Request, kw_only=True):
     """Request body ``DestinationCreateRequest``.
@@ -783,6 +783,9 @@ class DestinationCreate(Request, kw_only=True):
     configuration: dict[str, Any]
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "destination"})
+
 
 class DestinationPatch(Request, kw_only=True):
     """Request body ``DestinationPatchRequest``.
@@ -797,6 +800,9 @@ class DestinationPatch(Request, kw_only=True):
     configuration: dict[str, Any] | UnsetType = UNSET
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "destination"})
+
 
 class DestinationPut(Request, kw_only=True):
     """Request body ``DestinationPutRequest``.
@@ -810,6 +816,9 @@ class DestinationPut(Request, kw_only=True):
     name: str
     configuration: dict[str, Any]
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
+
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "destination"})
 
 
 class DestinationsPage(Response, frozen=True, kw_only=True):
@@ -852,7 +861,7 @@ class EmbeddedScopedToken(Response, frozen=True, kw_only=True):
     token: str | None = None
 
     def __repr__(self) -> str:
-        return _repr_without(self, ("token",))
+        return masked_repr(self, secrets=("token",))
 
 
 class EmbeddedScopedTokenRequest(Request, kw_only=True):
@@ -867,7 +876,7 @@ class EmbeddedWidget(Response, frozen=True, kw_only=True):
     token: str | None = None
 
     def __repr__(self) -> str:
-        return _repr_without(self, ("token",))
+        return masked_repr(self, secrets=("token",))
 
 
 class EmbeddedWidgetRequest(Request, kw_only=True):
@@ -1129,6 +1138,9 @@ class InitiateOauth(Request, kw_only=True):
     requested_scopes: list[str] | UnsetType = UNSET
     requested_optional_scopes: list[str] | UnsetType = UNSET
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"oauth_input_configuration": "source"})
+
 
 class Job(Response, frozen=True, kw_only=True):
     """Provides details of a single job.
@@ -1232,6 +1244,9 @@ class OrganizationOAuthCredentials(Request, kw_only=True):
     name: str
     configuration: dict[str, Any]
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": None})
+
 
 class OrganizationsList(Response, frozen=True, kw_only=True):
     """List/Array of multiple organizations.
@@ -1314,7 +1329,7 @@ class PublicAccessToken(Response, frozen=True, kw_only=True):
     expires_in: int | None = msgspec.field(default=None, name="expires_in")
 
     def __repr__(self) -> str:
-        return _repr_without(self, ("access_token",))
+        return masked_repr(self, secrets=("access_token",))
 
 
 class RedirectUrl(Response, frozen=True, kw_only=True):
@@ -1456,6 +1471,9 @@ class Source(Response, frozen=True, kw_only=True):
     created_at: int | None = None
     resource_allocation: ScopedResourceRequirements | None = None
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "source"})
+
 
 class SourceCreate(Request, kw_only=True):
     """Request body ``SourceCreateRequest``.
@@ -1476,6 +1494,9 @@ class SourceCreate(Request, kw_only=True):
     secret_id: str | UnsetType = UNSET
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "source"})
+
 
 class SourcePatch(Request, kw_only=True):
     """Request body ``SourcePatchRequest``.
@@ -1492,6 +1513,9 @@ class SourcePatch(Request, kw_only=True):
     secret_id: str | UnsetType = UNSET
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "source"})
+
 
 class SourcePut(Request, kw_only=True):
     """Request body ``SourcePutRequest``.
@@ -1504,6 +1528,9 @@ class SourcePut(Request, kw_only=True):
     name: str
     configuration: dict[str, Any]
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
+
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "source"})
 
 
 class SourcesPage(Response, frozen=True, kw_only=True):
@@ -1718,6 +1745,9 @@ class WorkspaceOAuthCredentials(Request, kw_only=True):
     actor_type: ActorType
     name: str
     configuration: dict[str, Any]
+
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": None})
 
 
 class WorkspaceUpdate(Request, kw_only=True):

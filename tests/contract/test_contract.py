@@ -120,7 +120,13 @@ def scenario(fake: FakeAirbyte) -> list[Step]:
             lambda ctx: call(
                 name="pg",
                 workspace_id=ws(ctx),
-                configuration={"sourceType": "postgres", "host": "db", "port": 5432},
+                configuration={
+                    "sourceType": "postgres",
+                    "host": "db",
+                    "port": 5432,
+                    "database": "app",
+                    "username": "airbyte",
+                },
             ),
         ),
         (
@@ -144,7 +150,12 @@ def scenario(fake: FakeAirbyte) -> list[Step]:
             lambda ctx: call(
                 name="bq",
                 workspace_id=ws(ctx),
-                configuration={"destinationType": "bigquery", "dataset_id": "raw"},
+                configuration={
+                    "destinationType": "bigquery",
+                    "project_id": "analytics",
+                    "dataset_location": "US",
+                    "dataset_id": "raw",
+                },
             ),
         ),
         ("listDestinations", lambda ctx: call(workspace_ids=[ws(ctx)], page_size=1)),
