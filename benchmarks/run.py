@@ -53,6 +53,7 @@ from typing import IO, Any
 
 import _configs
 import _worker
+import connectors as typed_connectors  # scenario (g'): its own module
 
 HERE = Path(__file__).resolve().parent
 REPOSITORY = HERE.parent
@@ -834,6 +835,7 @@ def scenarios(settings: Settings) -> list[Scenario]:
             ),
             measure_correctness,
         ),
+        typed_connectors.scenario(sys.modules[__name__]),
     ]
 
 
