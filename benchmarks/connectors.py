@@ -11,10 +11,12 @@ The same configurations as (g) (``_configs.generate``, seed 2024: 2 per connecto
 Counted against what the server sent (parsed losslessly): configurations that fail to
 decode, values changed and keys dropped in the re-encoded result (aiobyte: ``encode()``,
 the SDK: ``model_dump(mode="json", by_alias=True)``, what it would send back). Timed: the
-decode alone, and the decode followed by reading every field at every depth (aiobyte's
-fields are read on access; the SDK's are built while decoding), per configuration, the
-best of repeated passes. Each client runs in a fresh process (this file is also the
-worker: ``python connectors.py --side aiobyte --input FILE``).
+import of one connector's model in a fresh process (after ``import aiobyte`` or
+``import airbyte_api``; raw: ``import msgspec.json``); the decode alone; and the decode
+followed by reading every field at every depth (aiobyte's fields are read on access, the
+SDK's are built while decoding), per configuration, the best of repeated passes. Each
+client runs in a fresh process (this file is also the worker: ``python connectors.py
+--side aiobyte --input FILE``).
 
 ``run.py`` adds the scenario with ``connectors.scenario(run_module)``; everything else is
 here.
@@ -70,6 +72,13 @@ def scenario(run: ModuleType) -> Any:
                 zero,
                 ratio=False,
             ),
+            metric(
+                "import_s",
+                "(g') import one connector's model (after the package; raw: msgspec)",
+                millis,
+                "ms",
+                ratio=False,
+            ),
             metric("decode_s", "(g') decode one configuration, typed", micros, "µs"),
             metric(
                 "read_s",
@@ -81,6 +90,10 @@ def scenario(run: ModuleType) -> Any:
         lambda ctx, sc: measure(run, ctx, sc),
         sides=SIDES,
     )
+
+
+def millis(seconds: float) -> str:
+    return f"{seconds * 1e3:,.1f}"
 
 
 def micros(seconds: float) -> str:
@@ -116,7 +129,8 @@ def measure(run: ModuleType, ctx: Any, scenario: Any) -> dict[str, Any]:
             except RuntimeError as exc:
                 outcome.status = f"failed: {exc}"
                 continue
-            outcome.runs.append({k: result[k] for k in ("failed", "changed", "decode_s", "read_s")})
+            keys = ("failed", "changed", "import_s", "decode_s", "read_s")
+            outcome.runs.append({k: result[k] for k in keys})
             outcome.runs[-1]["configurations"] = len(configs)
             details[side] = {"examples": result["examples"]}
     ctx.details[scenario.key] = details
@@ -242,7 +256,30 @@ def _time(passes: Any) -> float:
             return best
 
 
+def import_time(side: str) -> float:
+    """Seconds to import one connector's model in this fresh process, after the package."""
+    if side == "raw":
+        started = time.perf_counter()
+        import msgspec.json  # noqa: F401  (what the floor needs to decode a configuration)
+
+        return time.perf_counter() - started
+    if side == "aiobyte":
+        import aiobyte.connectors  # noqa: F401
+
+        started = time.perf_counter()
+        from aiobyte.connectors import SourcePostgres
+
+        return time.perf_counter() - started
+    import airbyte_api  # noqa: F401
+
+    started = time.perf_counter()
+    from airbyte_api.models import SourcePostgres  # type: ignore[attr-defined,no-redef] # noqa: F401
+
+    return time.perf_counter() - started
+
+
 def work(side: str, path: Path) -> dict[str, Any]:
+    imported = import_time(side)  # first: the process is fresh
     entries = json.loads(path.read_text(encoding="utf-8"))
     items = [(kind, name, json.dumps(value).encode()) for kind, name, value in entries]
     decoders, read, encode = _decoders(side, items)
@@ -279,6 +316,7 @@ def work(side: str, path: Path) -> dict[str, Any]:
     return {
         "failed": failed,
         "changed": changed,
+        "import_s": imported,
         "decode_s": _time(decode_all) / count,
         "read_s": _time(decode_and_read_all) / count,
         "examples": examples,

@@ -277,21 +277,21 @@ SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "boo
 
 
 def render_index(index: Mapping[str, str], connectors: Mapping[tuple[str, str], JSON]) -> str:
+    """kind -> connector -> model name. A nested model's name starts with its connector's
+    model name, and the longest such prefix finds its module (checked here)."""
+    tops = {class_name(k, c): module_name(k, c) for k, c in connectors}
+    for name, module in index.items():
+        found = next((name[:n] for n in range(len(name), 0, -1) if name[:n] in tops), None)
+        if found is None or tops[found] != module:
+            raise ValueError(f"{name} (in {module}) would be looked up in the wrong module")
     lines = [
         GENERATED,
-        '"""Every typed model -> the module of ``aiobyte.connectors._configs`` defining it."""',
+        '"""The model of every connector\'s configuration, by kind and connector."""',
         "",
         "from __future__ import annotations",
         "",
-        "CLASSES: dict[str, str] = {",
+        "MODELS: dict[str, dict[str, str]] = {",
     ]
-    lines += [
-        f"    {json.dumps(name)}: {json.dumps(module)}," for name, module in sorted(index.items())
-    ]
-    lines.append("}")
-    lines.append("")
-    lines.append("#: kind -> connector -> the name of its configuration's model.")
-    lines.append("MODELS: dict[str, dict[str, str]] = {")
     for kind in KINDS:
         lines.append(f"    {json.dumps(kind)}: {{")
         for k, connector in connectors:

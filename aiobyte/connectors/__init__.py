@@ -108,19 +108,38 @@ def model_for(kind: Kind, connector: str) -> type[Configuration]:
     return found
 
 
+_modules: dict[str, str] = {}  # a connector's model name -> the module of its models
+
+
+def _module_of(name: str) -> str | None:
+    if not _modules:
+        from ._index import MODELS
+
+        for kind, models in MODELS.items():
+            for connector, model in models.items():
+                _modules[model] = f"{kind}_{connector.replace('-', '_')}"
+    # A nested model's name starts with its connector's (SourcePostgresVerifyFull); the
+    # generator checks that the longest such prefix is the right one.
+    for end in range(len(name), 0, -1):
+        module = _modules.get(name[:end])
+        if module is not None:
+            return module
+    return None
+
+
 def __getattr__(name: str) -> Any:
     """A typed model (``SourcePostgres``, ...), imported on first use: one module each."""
-    from ._index import CLASSES
-
-    module = CLASSES.get(name)
-    if module is None:
+    module = _module_of(name) if name[:1].isupper() else None
+    value = None
+    if module is not None:
+        value = getattr(importlib.import_module(f"{__name__}._configs.{module}"), name, None)
+    if value is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}._configs.{module}"), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    from ._index import CLASSES
+    from ._index import MODELS
 
-    return sorted([*globals(), *CLASSES])
+    return sorted([*globals(), *(m for models in MODELS.values() for m in models.values())])
