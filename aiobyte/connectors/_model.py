@@ -107,7 +107,10 @@ class Configuration:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        """The model over ``data`` (kept as it is: nothing is checked, copied or dropped)."""
+        """The model over ``data``: nothing is checked, changed or dropped (a ``dict`` is
+        kept itself, another mapping copied). Raises ``TypeError`` for a non-mapping."""
+        if not isinstance(data, Mapping):
+            raise TypeError(f"{cls.__name__} reads a JSON object; got {type(data).__name__}")
         obj = cls.__new__(cls)
         obj._data = data if isinstance(data, dict) else dict(data)
         return obj
