@@ -35,10 +35,12 @@ from ._pagination import Page, Pager
 from ._retry import RetryBudget, RetryPolicy
 from ._transport import Timeouts
 from .models import UNSET, UnsetType
+from .resources.jobs import FINAL_STATUSES, JobSummary
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "FINAL_STATUSES",
     "UNSET",
     "APIConnectionError",
     "APIStatusError",
@@ -58,6 +60,7 @@ __all__ = [
     "FanOut",
     "FanOutError",
     "InternalServerError",
+    "JobSummary",
     "JobTimeoutError",
     "ManualClock",
     "NotFoundError",

@@ -60,6 +60,13 @@ TOKEN_MARGIN_CAP = 300.0
 #: takes 100 requests, not 500 at the server's default of 20.
 PAGE_SIZE = 100
 PAGE_SIZE_MAX = 100
+#: Pages a listing may have in flight ahead of the one being read. Offsets are known in
+#: advance (0, 100, 200, ...), so a listing need not pay one round trip per page: the
+#: window starts at one page and doubles while pages come back full. With 50 ms to the
+#: server, 10,000 sources take about 0.9 s at 8 instead of 5.7 s one page at a time;
+#: 16 would halve that again but take half of a default client's MAX_IN_FLIGHT for one
+#: listing. At most this many requests are wasted past the last page.
+PAGE_PREFETCH = 8
 
 #: Characters of an unexpected body quoted in an error message.
 ERROR_EXCERPT = 300
@@ -80,6 +87,27 @@ JOB_ATTACH_SCAN = 20
 #: caller is cancelled or timed out (it runs shielded): enough for the request and its
 #: retries on a healthy server, bounded so a cancelled caller is not held for long.
 JOB_CANCEL_TIMEOUT = 30.0
+#: ``jobs.wait`` (and ``run``): seconds a streak of failed polls is ridden out when
+#: each failure is transient (no connection, a timeout, 5xx, 429) before the wait ends
+#: with the last error. A sync of hours should survive a rolling restart or a short
+#: outage of the API; five minutes of nothing but failures is no longer "transient".
+JOB_WAIT_GRACE = 300.0
+#: The job watcher (``aiobyte/resources/_watcher.py``) answers the polls of many waits
+#: on one client from list calls (a hundred jobs each) instead of one GET per job.
+#: Below this many watched jobs a GET per poll is cheaper than a page of a hundred.
+JOB_WATCH_BATCH_MIN = 4
+#: Seconds between the starts of two rounds of list calls: the shortest poll interval
+#: (JOB_POLL_INITIAL) doubled. Waits asking sooner get the last round's news.
+JOB_WATCH_ROUND_MIN = 2.0
+#: Seconds a watched job may go unseen by the rounds before it is asked for directly:
+#: a bound on how late a final state can be noticed, whatever the server's ordering.
+JOB_WATCH_STALE = 60.0
+#: Seconds subtracted from the newest change a round saw before the next round stops
+#: there: the server writes whole seconds, and two changes can share one.
+JOB_WATCH_MARGIN = 5.0
+#: Pages a round may read beyond those its watched jobs fill, for the jobs that changed
+#: but are not watched (other syncs, finished ones) before it gives up on the rest.
+JOB_WATCH_EXTRA_PAGES = 3
 
 #: ``fan_out``: keys worked on at once by default. Each key holds at most one request at
 #: a time, so this stays below MAX_IN_FLIGHT and leaves the client room for other work.

@@ -17,8 +17,11 @@ How the next page is found, and why (NOTES.md has the server's side):
   it, so for them only a missing next link ends the listing.
 - A next link that does not move forward (a repeated cursor) ends the iteration
   instead of looping.
-- Each page is read completely before it is yielded: a caller that ``break``s holds no
-  connection and no slot.
+- Each page is read completely before it is yielded. Pages of paged endpoints are
+  fetched ahead (``PAGE_PREFETCH`` at most, a window that starts at one page and
+  doubles while pages come back full, never past a short or last page); they are
+  yielded in order, and a listing left early (``break``, an error, garbage collection
+  of the iterator) cancels what it fetched ahead, so nothing stays in flight.
 
 A page's ``cursor`` resumes the listing at the page after it:
 ``client.sources.list(..., cursor=page.cursor)``.
@@ -26,13 +29,17 @@ A page's ``cursor`` resumes the listing at the page after it:
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Coroutine, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import msgspec
+
+from . import _config
 
 __all__ = ["Page", "Pager", "PageBody", "parse_cursor"]
 
@@ -84,7 +91,7 @@ def _offset_in(link: str) -> int | None:
     head, found, tail = link.rpartition("offset=")
     if found and head[-1:] in ("?", "&"):
         value = tail.partition("&")[0]
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             return int(value)
     try:
         values = parse_qs(urlsplit(link).query).get("offset")
@@ -93,10 +100,11 @@ def _offset_in(link: str) -> int | None:
     if not values:
         return None
     value = values[-1]
-    return int(value) if value.isdigit() else None
+    # "²".isdigit() is true, and int() refuses it: only ASCII digits are an offset.
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
-FetchPage = Callable[[int, int | None], Awaitable[PageBody[Any]]]
+FetchPage = Callable[[int, int | None], Coroutine[Any, Any, PageBody[Any]]]
 
 
 class Pager(Generic[T]):
@@ -104,6 +112,7 @@ class Pager(Generic[T]):
 
     ``async for item in pager``: every item of every page. ``pager.pages()``: page by
     page. ``await pager``: the first page only. Each iteration starts afresh.
+    ``pager.prefetch(n)``: at most ``n`` pages in flight ahead (``1``: one at a time).
     """
 
     def __init__(
@@ -113,11 +122,28 @@ class Pager(Generic[T]):
         page_size: int | None,
         full_pages: bool,
         start: int = 0,
+        prefetch: int = _config.PAGE_PREFETCH,
     ) -> None:
         self._fetch = fetch
         self._page_size = page_size
         self._full_pages = full_pages
         self._start = start
+        self._prefetch = prefetch
+
+    def prefetch(self, pages: int) -> Pager[T]:
+        """The same listing with at most ``pages`` pages fetched ahead (1 turns it off).
+
+        Raises ``ValueError`` unless ``pages`` is a positive integer.
+        """
+        if isinstance(pages, bool) or not isinstance(pages, int) or pages < 1:
+            raise ValueError(f"prefetch takes a positive number of pages; got {pages!r}")
+        return Pager(
+            self._fetch,
+            page_size=self._page_size,
+            full_pages=self._full_pages,
+            start=self._start,
+            prefetch=pages,
+        )
 
     def pages(self) -> AsyncIterator[Page[T]]:
         """Iterate page by page."""
@@ -127,22 +153,34 @@ class Pager(Generic[T]):
         return _Items(_Pages(self))
 
     def __await__(self) -> Generator[Any, None, Page[T]]:
-        return _Pages(self).__anext__().__await__()
+        return _Pages(self, first_only=True).__anext__().__await__()
 
     async def to_list(self) -> list[T]:
         """Every item, in a list."""
         return [item async for item in self]
 
     def __repr__(self) -> str:
-        return f"<Pager page_size={self._page_size} start={self._start}>"
+        return f"<Pager page_size={self._page_size} start={self._start} prefetch={self._prefetch}>"
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    # A page fetched ahead and then dropped (cancelled, or after an earlier error) must
+    # not make asyncio log "exception was never retrieved".
+    if not task.cancelled():
+        task.exception()
 
 
 class _Pages(Generic[T]):
-    """One pass over the pages. A plain object, not a generator: nothing to finalise."""
+    """One pass over the pages. A plain object, not a generator: nothing to finalise but
+    the pages fetched ahead, which are cancelled when it is dropped."""
 
-    def __init__(self, pager: Pager[T]) -> None:
+    def __init__(self, pager: Pager[T], *, first_only: bool = False) -> None:
         self._pager = pager
         self._offset: int | None = pager._start
+        self._limit = 1 if first_only or pager._page_size is None else pager._prefetch
+        self._window = 1
+        # Pages fetched ahead, in order: (offset, task); the first is at self._offset.
+        self._ahead: deque[tuple[int, asyncio.Task[PageBody[Any]]]] = deque()
 
     def __aiter__(self) -> _Pages[T]:
         return self
@@ -152,16 +190,59 @@ class _Pages(Generic[T]):
         if offset is None:
             raise StopAsyncIteration
         pager = self._pager
-        body: PageBody[T] = await pager._fetch(offset, pager._page_size)
+        if self._limit == 1:
+            body: PageBody[T] = await pager._fetch(offset, pager._page_size)
+        else:
+            if not self._ahead:
+                self._fetch_ahead(offset)
+            task = self._ahead.popleft()[1]
+            try:
+                body = await task
+            except BaseException:
+                self._drop_ahead()  # they follow a page that failed: asked again if resumed
+                raise
         items = body.data
         following = self._following(offset, body)
         self._offset = following
+        if self._limit > 1:
+            if following is None or (self._ahead and self._ahead[0][0] != following):
+                self._drop_ahead()  # the last page, or the server moved elsewhere
+            if following is not None:
+                full = len(items) == pager._page_size
+                self._window = min(self._limit, self._window * 2) if full else 1
+                self._fetch_ahead(following)
         return Page(
             items=items,
             cursor=None if following is None else str(following),
             offset=offset,
             next=body.next or None,
         )
+
+    def _fetch_ahead(self, offset: int) -> None:
+        """Have ``window`` pages in flight from ``offset`` on (assuming full pages)."""
+        size = self._pager._page_size
+        assert size is not None
+        loop = asyncio.get_running_loop()
+        fetch = self._pager._fetch
+        ahead = self._ahead
+        following = ahead[-1][0] + size if ahead else offset
+        while len(ahead) < self._window:
+            task: asyncio.Task[PageBody[Any]] = loop.create_task(fetch(following, size))
+            task.add_done_callback(_retrieve)
+            ahead.append((following, task))
+            following += size
+
+    def _drop_ahead(self) -> None:
+        while self._ahead:
+            self._ahead.popleft()[1].cancel()
+
+    def __del__(self) -> None:
+        # Left early (break, an error, garbage collection): stop the pages in flight.
+        for _, task in self._ahead:
+            try:
+                task.cancel()
+            except RuntimeError:  # its event loop is closed: nothing runs any more
+                pass
 
     def _following(self, offset: int, body: PageBody[T]) -> int | None:
         pager = self._pager

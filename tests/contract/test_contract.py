@@ -363,11 +363,13 @@ async def test_every_method_sends_and_gets_what_the_spec_says(
 async def test_paged_lists_repeat_array_filters_on_every_page(fake: FakeAirbyte) -> None:
     seeded = fake.seed(workspaces=2, sources=2, destinations=0, connections=0, jobs=0)
     async with fake.client() as client:
-        sources = await client.sources.list(workspace_ids=seeded.workspaces, page_size=1).to_list()
-    assert len(sources) == 4
+        pager = client.sources.list(workspace_ids=seeded.workspaces, page_size=1)
+        assert len(await pager.prefetch(1).to_list()) == 4
+        fetched_ahead = len(await pager.to_list())
+    assert fetched_ahead == 4
     pages = [r for r in fake.stats.requests if r.route == "GET /sources"]
-    assert len(pages) == 5  # four full pages, then the empty one that ends it
-    for page in pages:
+    assert len(pages) >= 5 + 5  # four full pages, then the empty one that ends it; twice
+    for page in pages:  # every page asked for, also those fetched ahead
         assert [v for k, v in page.query if k == "workspaceIds"] == seeded.workspaces
 
 

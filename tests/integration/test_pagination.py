@@ -49,18 +49,24 @@ def queries(fake: FakeAirbyte, route: str) -> list[dict[str, list[str]]]:
         (100, 100, 2),
     ],
 )
+@pytest.mark.parametrize("prefetch", [1, 2, 8])
 async def test_every_item_once_and_no_empty_page_after_a_short_one(
-    fake: FakeAirbyte, count: int, page_size: int, requests: int
+    fake: FakeAirbyte, count: int, page_size: int, requests: int, prefetch: int
 ) -> None:
     ws = new_workspace(fake, count)
     other = new_workspace(fake, 7)  # must not show up
     async with fake.client() as client:
-        sources = [s async for s in client.sources.list(workspace_ids=[ws], page_size=page_size)]
+        listing = client.sources.list(workspace_ids=[ws], page_size=page_size)
+        one_by_one = [s async for s in listing.prefetch(1)]
+        assert fake.stats.hits[LIST_SOURCES] == requests
+        sources = [s async for s in listing.prefetch(prefetch)]
+    # Pages fetched ahead past the end are the only waste: less than one window.
+    assert requests <= fake.stats.hits[LIST_SOURCES] - requests < requests + prefetch
     assert len(sources) == count
     assert len({s.source_id for s in sources}) == count
     assert all(s.workspace_id == ws for s in sources)
     assert other not in {s.workspace_id for s in sources}
-    assert fake.stats.hits[LIST_SOURCES] == requests
+    assert sources == one_by_one  # the same items in the same order
 
 
 async def test_list_sends_nothing_until_iterated(fake: FakeAirbyte) -> None:
@@ -93,9 +99,12 @@ async def test_next_link_to_a_foreign_host_is_not_followed() -> None:
         async with FakeAirbyte(path_prefix="/api/public/v1", public_url=public) as fake:
             ws = new_workspace(fake, 230)
             async with fake.client() as client:
-                sources = [s async for s in client.sources.list(workspace_ids=[ws], page_size=50)]
-            assert len({s.source_id for s in sources}) == 230
-            assert fake.stats.hits[LIST_SOURCES] == 5
+                listing = client.sources.list(workspace_ids=[ws], page_size=50)
+                sources = [s async for s in listing.prefetch(1)]
+                assert len({s.source_id for s in sources}) == 230
+                assert fake.stats.hits[LIST_SOURCES] == 5
+                ahead = [s async for s in listing]  # pages fetched ahead: the same rule
+            assert [s.source_id for s in ahead] == [s.source_id for s in sources]
     finally:
         await runner.cleanup()
     assert trap_hits == []
@@ -105,14 +114,19 @@ async def test_filters_are_sent_on_every_page(fake: FakeAirbyte) -> None:
     a, b = new_workspace(fake, 60), new_workspace(fake, 50)
     new_workspace(fake, 40)
     async with fake.client() as client:
-        got = [s async for s in client.sources.list(workspace_ids=[a, b], page_size=25)]
+        listing = client.sources.list(workspace_ids=[a, b], page_size=25)
+        got = [s async for s in listing.prefetch(1)]
+        ahead = [s async for s in listing]
     assert len(got) == 110
+    assert ahead == got
     sent = queries(fake, LIST_SOURCES)
-    assert len(sent) == 5
     for query in sent:
         assert query["workspaceIds"] == [a, b]
         assert query["limit"] == ["25"]
-    assert [q["offset"] for q in sent] == [["0"], ["25"], ["50"], ["75"], ["100"]]
+    offsets = [int(q["offset"][0]) for q in sent]
+    assert offsets[:5] == [0, 25, 50, 75, 100]
+    assert sorted(offsets[5:])[:5] == [0, 25, 50, 75, 100]
+    assert len(set(offsets[5:])) == len(offsets[5:])  # fetched ahead, never twice
 
 
 async def test_jobs_keep_every_filter_and_do_not_stop_at_a_short_page() -> None:
