@@ -25,6 +25,9 @@ The stable API (the client and ``aiobyte.testing``'s fake both use it):
     is accepted for an optional key (the server answers it so). The server's
     secret mask ``"**********"`` is accepted for secrets. Messages never show a secret.
     Raises ``KeyError`` for a connector not described.
+``check_against(schema, value, *, path="value", partial=False) -> list[str]``
+    The same checks against any schema in that form (a part of a description, or a
+    request body's schema cut down the same way).
 ``description(kind, connector) -> Mapping``
     The connector's schema as JSON Schema, cut to the keywords checks use (``type``,
     ``properties``, ``required``, ``additionalProperties``, ``items``, ``oneOf`` with
@@ -64,7 +67,7 @@ from ._catalog import (
     description,
     is_known,
 )
-from ._check import check_configuration, connector_of
+from ._check import check_against, check_configuration, connector_of
 from ._model import UNSET, Configuration, UnknownChoice, UnsetType
 from ._secrets import MASK, SERVER_MASK, is_secret_name, mask_configuration, secret_paths
 
@@ -76,6 +79,7 @@ __all__ = [
     "UnsetType",
     "SERVER_MASK",
     "Kind",
+    "check_against",
     "check_configuration",
     "connector_for_definition",
     "connector_of",

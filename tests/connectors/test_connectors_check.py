@@ -152,3 +152,15 @@ def test_masking_keeps_the_shape_and_hides_every_secret() -> None:
         "url": "https://x",
         "flag": True,
     }
+
+
+def test_any_schema_in_the_description_form_can_be_checked() -> None:
+    ssl = connectors.description("source", "postgres")["properties"]["ssl_mode"]
+    assert connectors.check_against(ssl, {"mode": "require"}) == []
+    assert connectors.check_against(ssl, {"mode": "verify-ca"}, path="ssl") == [
+        "ssl.ca_certificate: required"
+    ]
+    body = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    assert connectors.check_against(body, {"name": 1}, path="body") == [
+        "body.name: expected a string, got 1"
+    ]
