@@ -399,7 +399,7 @@ class ModuleWriter:
             out += self.aliases
         return "\n".join(out) + "\n"
 
-    def _struct(self, node: JSON, name: str, *, top: bool = False) -> str:
+    def _struct(self, node: JSON, name: str, *, top: bool = False, role: str = "") -> str:
         """A class for an object schema with properties; returns its name."""
         cls_name = name if top else self._name(name)
         if top:
@@ -409,7 +409,11 @@ class ModuleWriter:
         required = set(described.get("required") or ())
         title = clean(str(node.get("title") or ""))
         lines = [f"class {cls_name}(Configuration):"]
-        doc = title or f"The ``{self.kind}-{self.connector}`` configuration"
+        if top:
+            what = f"the configuration of the {self.kind} ``{self.connector}``"
+            doc = f"{title}: {what}" if title else what[0].upper() + what[1:]
+        else:
+            doc = f"{title}: {role}" if title else role[0].upper() + role[1:]
         lines.append(f"    {json.dumps(sentence(doc))}")
         lines.append("")
         if top:
@@ -427,7 +431,7 @@ class ModuleWriter:
             attr = attribute(str(wire), attrs)
             prop_described = described["properties"][wire]
             annotation, wrap = self._type(
-                prop, prop_described, f"{self.top}{label(prop.get('title'), str(wire))}"
+                prop, prop_described, f"{self.top}{label(prop.get('title'), str(wire))}", wire
             )
             args = []
             if "const" in prop_described:
@@ -447,7 +451,7 @@ class ModuleWriter:
         self.classes.append(_Class(cls_name, doc, lines))
         return cls_name
 
-    def _type(self, raw: JSON, node: JSON, name: str) -> tuple[str, str | None]:
+    def _type(self, raw: JSON, node: JSON, name: str, wire: str) -> tuple[str, str | None]:
         """(annotation, reader) of one property."""
         if "const" in node:
             return f"Literal[{json.dumps(node['const'])}]", None
@@ -468,7 +472,7 @@ class ModuleWriter:
             items_raw = raw.get("items") if isinstance(raw.get("items"), Mapping) else {}
             items = node.get("items") or {}
             if items:
-                item_type, reader = self._type(items_raw or {}, items, name)
+                item_type, reader = self._type(items_raw or {}, items, name, f"{wire}[]")
                 if reader:
                     return f"list[{item_type}]{suffix}", f"each({reader})"
                 return f"list[{item_type}]{suffix}", None
@@ -486,7 +490,8 @@ class ModuleWriter:
                     fallback = tags[0] if tags else "Choice"
                     if variant.get("properties"):
                         base = f"{self.top}{label(variant.get('title'), fallback)}"
-                        names.append(self._struct(variant, base))
+                        role = f"one of the choices for ``{wire}``"
+                        names.append(self._struct(variant, base, role=role))
                 if names:
                     alias = self._name(name)
                     members = ", ".join([*names, "UnknownChoice"])
@@ -494,7 +499,7 @@ class ModuleWriter:
                     return alias + suffix, f"choice({', '.join(names)})"
                 return f"dict[str, Any]{suffix}", None
             if raw.get("properties"):
-                cls = self._struct(raw, name)
+                cls = self._struct(raw, name, role=f"the object in ``{wire}``")
                 return cls + suffix, f"nested({cls})"
             return f"dict[str, Any]{suffix}", None
         return "Any", None

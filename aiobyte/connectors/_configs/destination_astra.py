@@ -11,7 +11,7 @@ __all__ = ["DestinationAstra", "DestinationAstraAzureOpenAI", "DestinationAstraB
 
 
 class DestinationAstraOpenAI(Configuration):
-    "OpenAI."
+    "OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "mode",)
     mode: Literal["openai"] = field(default="openai")
@@ -19,7 +19,7 @@ class DestinationAstraOpenAI(Configuration):
 
 
 class DestinationAstraCohere(Configuration):
-    "Cohere."
+    "Cohere: one of the choices for ``embedding``."
 
     _required = ("cohere_key", "mode",)
     cohere_key: str = field(secret=True)
@@ -27,14 +27,14 @@ class DestinationAstraCohere(Configuration):
 
 
 class DestinationAstraFake(Configuration):
-    "Fake."
+    "Fake: one of the choices for ``embedding``."
 
     _required = ("mode",)
     mode: Literal["fake"] = field(default="fake")
 
 
 class DestinationAstraAzureOpenAI(Configuration):
-    "Azure OpenAI."
+    "Azure OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "api_base", "deployment", "mode",)
     api_base: str = field()
@@ -44,7 +44,7 @@ class DestinationAstraAzureOpenAI(Configuration):
 
 
 class DestinationAstraOpenAICompatible(Configuration):
-    "OpenAI-compatible."
+    "OpenAI-compatible: one of the choices for ``embedding``."
 
     _required = ("base_url", "dimensions", "mode",)
     api_key: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -55,7 +55,7 @@ class DestinationAstraOpenAICompatible(Configuration):
 
 
 class DestinationAstraIndexing(Configuration):
-    "Indexing."
+    "Indexing: the object in ``indexing``."
 
     _required = ("astra_db_app_token", "astra_db_endpoint", "astra_db_keyspace", "collection",)
     astra_db_app_token: str = field(secret=True)
@@ -65,7 +65,7 @@ class DestinationAstraIndexing(Configuration):
 
 
 class DestinationAstraFieldNameMappings(Configuration):
-    "FieldNameMappingConfigModel."
+    "FieldNameMappingConfigModel: the object in ``field_name_mappings[]``."
 
     _required = ("from_field", "to_field",)
     from_field: str = field()
@@ -73,7 +73,7 @@ class DestinationAstraFieldNameMappings(Configuration):
 
 
 class DestinationAstraBySeparator(Configuration):
-    "By Separator."
+    "By Separator: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     keep_separator: bool | None | UnsetType = field(default=UNSET)
@@ -82,7 +82,7 @@ class DestinationAstraBySeparator(Configuration):
 
 
 class DestinationAstraByMarkdownHeader(Configuration):
-    "By Markdown header."
+    "By Markdown header: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     mode: Literal["markdown"] = field(default="markdown")
@@ -90,7 +90,7 @@ class DestinationAstraByMarkdownHeader(Configuration):
 
 
 class DestinationAstraByProgrammingLanguage(Configuration):
-    "By Programming Language."
+    "By Programming Language: one of the choices for ``text_splitter``."
 
     _required = ("language", "mode",)
     language: Literal["cpp", "go", "java", "js", "php", "proto", "python", "rst", "ruby", "rust", "scala", "swift", "markdown", "latex", "html", "sol"] = field()
@@ -98,7 +98,7 @@ class DestinationAstraByProgrammingLanguage(Configuration):
 
 
 class DestinationAstraProcessingConfigModel(Configuration):
-    "ProcessingConfigModel."
+    "ProcessingConfigModel: the object in ``processing``."
 
     _required = ("chunk_size",)
     chunk_overlap: int | None | UnsetType = field(default=UNSET)
@@ -110,7 +110,7 @@ class DestinationAstraProcessingConfigModel(Configuration):
 
 
 class DestinationAstra(Configuration):
-    "Destination Config."
+    "Destination Config: the configuration of the destination ``astra``."
 
     _kind = "destination"
     _connector = "astra"

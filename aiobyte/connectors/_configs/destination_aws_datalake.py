@@ -11,7 +11,7 @@ __all__ = ["DestinationAwsDatalake", "DestinationAwsDatalakeAuthenticationMode",
 
 
 class DestinationAwsDatalakeIAMRole(Configuration):
-    "IAM Role."
+    "IAM Role: one of the choices for ``credentials``."
 
     _required = ("role_arn", "credentials_title",)
     credentials_title: Literal["IAM Role"] = field(default="IAM Role")
@@ -19,7 +19,7 @@ class DestinationAwsDatalakeIAMRole(Configuration):
 
 
 class DestinationAwsDatalakeIAMUser(Configuration):
-    "IAM User."
+    "IAM User: one of the choices for ``credentials``."
 
     _required = ("credentials_title", "aws_access_key_id", "aws_secret_access_key",)
     aws_access_key_id: str = field(secret=True)
@@ -28,7 +28,7 @@ class DestinationAwsDatalakeIAMUser(Configuration):
 
 
 class DestinationAwsDatalakeJSONLinesNewlineDelimitedJSON(Configuration):
-    "JSON Lines: Newline-delimited JSON."
+    "JSON Lines: Newline-delimited JSON: one of the choices for ``format``."
 
     _required = ("format_type",)
     compression_codec: Literal["UNCOMPRESSED", "GZIP"] | None | UnsetType = field(default=UNSET)
@@ -36,7 +36,7 @@ class DestinationAwsDatalakeJSONLinesNewlineDelimitedJSON(Configuration):
 
 
 class DestinationAwsDatalakeParquetColumnarStorage(Configuration):
-    "Parquet: Columnar Storage."
+    "Parquet: Columnar Storage: one of the choices for ``format``."
 
     _required = ("format_type",)
     compression_codec: Literal["UNCOMPRESSED", "SNAPPY", "GZIP", "ZSTD"] | None | UnsetType = field(default=UNSET)
@@ -44,7 +44,7 @@ class DestinationAwsDatalakeParquetColumnarStorage(Configuration):
 
 
 class DestinationAwsDatalake(Configuration):
-    "AWS Datalake Destination Spec."
+    "AWS Datalake Destination Spec: the configuration of the destination ``aws-datalake``."
 
     _kind = "destination"
     _connector = "aws-datalake"

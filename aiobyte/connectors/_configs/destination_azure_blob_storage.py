@@ -11,7 +11,7 @@ __all__ = ["DestinationAzureBlobStorage", "DestinationAzureBlobStorageCSVCommaSe
 
 
 class DestinationAzureBlobStorageCSVCommaSeparatedValues(Configuration):
-    "CSV: Comma-Separated Values."
+    "CSV: Comma-Separated Values: one of the choices for ``format``."
 
     _required = ("format_type", "flattening",)
     flattening: Literal["No flattening", "Root level flattening"] = field()
@@ -19,7 +19,7 @@ class DestinationAzureBlobStorageCSVCommaSeparatedValues(Configuration):
 
 
 class DestinationAzureBlobStorageJSONLinesNewlineDelimitedJSON(Configuration):
-    "JSON Lines: Newline-delimited JSON."
+    "JSON Lines: Newline-delimited JSON: one of the choices for ``format``."
 
     _required = ("format_type",)
     flattening: Literal["No flattening", "Root level flattening"] | None | UnsetType = field(default=UNSET)
@@ -27,7 +27,7 @@ class DestinationAzureBlobStorageJSONLinesNewlineDelimitedJSON(Configuration):
 
 
 class DestinationAzureBlobStorage(Configuration):
-    "Azure Blob Storage Destination Spec."
+    "Azure Blob Storage Destination Spec: the configuration of the destination ``azure-blob-storage``."
 
     _kind = "destination"
     _connector = "azure-blob-storage"

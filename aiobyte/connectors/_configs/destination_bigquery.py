@@ -11,14 +11,14 @@ __all__ = ["DestinationBigquery", "DestinationBigqueryBatchedStandardInserts", "
 
 
 class DestinationBigqueryBatchedStandardInserts(Configuration):
-    "Batched Standard Inserts."
+    "Batched Standard Inserts: one of the choices for ``loading_method``."
 
     _required = ("method",)
     method: Literal["Standard"] = field(default="Standard")
 
 
 class DestinationBigqueryHMACKey(Configuration):
-    "HMAC key."
+    "HMAC key: one of the choices for ``credential``."
 
     _required = ("credential_type", "hmac_key_access_id", "hmac_key_secret",)
     credential_type: Literal["HMAC_KEY"] = field(default="HMAC_KEY")
@@ -27,7 +27,7 @@ class DestinationBigqueryHMACKey(Configuration):
 
 
 class DestinationBigqueryGCSStaging(Configuration):
-    "GCS Staging."
+    "GCS Staging: one of the choices for ``loading_method``."
 
     _required = ("method", "credential", "gcs_bucket_name", "gcs_bucket_path",)
     credential: DestinationBigqueryCredential = field(wrap=choice(DestinationBigqueryHMACKey))
@@ -38,7 +38,7 @@ class DestinationBigqueryGCSStaging(Configuration):
 
 
 class DestinationBigquery(Configuration):
-    "Bigquery Specification."
+    "Bigquery Specification: the configuration of the destination ``bigquery``."
 
     _kind = "destination"
     _connector = "bigquery"

@@ -11,14 +11,14 @@ __all__ = ["DestinationClickhouse", "DestinationClickhouseNoTunnel", "Destinatio
 
 
 class DestinationClickhouseNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class DestinationClickhouseSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -29,7 +29,7 @@ class DestinationClickhouseSSHKeyAuthentication(Configuration):
 
 
 class DestinationClickhousePasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -40,7 +40,7 @@ class DestinationClickhousePasswordAuthentication(Configuration):
 
 
 class DestinationClickhouse(Configuration):
-    "Clickhouse Specification Oss."
+    "Clickhouse Specification Oss: the configuration of the destination ``clickhouse``."
 
     _kind = "destination"
     _connector = "clickhouse"

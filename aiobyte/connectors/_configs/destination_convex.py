@@ -11,7 +11,7 @@ __all__ = ["DestinationConvex"]
 
 
 class DestinationConvex(Configuration):
-    "Destination Convex."
+    "Destination Convex: the configuration of the destination ``convex``."
 
     _kind = "destination"
     _connector = "convex"

@@ -11,7 +11,7 @@ __all__ = ["DestinationCustomerIo", "DestinationCustomerIoCredentials", "Destina
 
 
 class DestinationCustomerIoCredentials(Configuration):
-    "Credentials."
+    "Credentials: the object in ``credentials``."
 
     _required = ("siteId", "apiKey",)
     api_key: str = field(name="apiKey", secret=True)
@@ -19,14 +19,14 @@ class DestinationCustomerIoCredentials(Configuration):
 
 
 class DestinationCustomerIoNone(Configuration):
-    "None."
+    "None: one of the choices for ``object_storage_config``."
 
     _required = ("storage_type",)
     storage_type: Literal["None"] = field(default="None")
 
 
 class DestinationCustomerIoS3(Configuration):
-    "S3."
+    "S3: one of the choices for ``object_storage_config``."
 
     _required = ("storage_type", "s3_bucket_name", "s3_bucket_region", "bucket_path",)
     access_key_id: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -40,7 +40,7 @@ class DestinationCustomerIoS3(Configuration):
 
 
 class DestinationCustomerIo(Configuration):
-    "Customer Io Specification."
+    "Customer Io Specification: the configuration of the destination ``customer-io``."
 
     _kind = "destination"
     _connector = "customer-io"

@@ -11,7 +11,7 @@ __all__ = ["DestinationDatabricks", "DestinationDatabricksAuthentication", "Dest
 
 
 class DestinationDatabricksOAuth2Recommended(Configuration):
-    "OAuth2 (Recommended)."
+    "OAuth2 (Recommended): one of the choices for ``authentication``."
 
     _required = ("auth_type", "client_id", "secret",)
     auth_type: Literal["OAUTH"] = field(default="OAUTH")
@@ -20,7 +20,7 @@ class DestinationDatabricksOAuth2Recommended(Configuration):
 
 
 class DestinationDatabricksPersonalAccessToken(Configuration):
-    "Personal Access Token."
+    "Personal Access Token: one of the choices for ``authentication``."
 
     _required = ("auth_type", "personal_access_token",)
     auth_type: Literal["BASIC"] = field(default="BASIC")
@@ -28,7 +28,7 @@ class DestinationDatabricksPersonalAccessToken(Configuration):
 
 
 class DestinationDatabricks(Configuration):
-    "Databricks Lakehouse Destination Spec."
+    "Databricks Lakehouse Destination Spec: the configuration of the destination ``databricks``."
 
     _kind = "destination"
     _connector = "databricks"

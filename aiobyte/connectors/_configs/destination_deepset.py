@@ -11,7 +11,7 @@ __all__ = ["DestinationDeepset"]
 
 
 class DestinationDeepset(Configuration):
-    "Deepset Destination Spec."
+    "Deepset Destination Spec: the configuration of the destination ``deepset``."
 
     _kind = "destination"
     _connector = "deepset"

@@ -11,7 +11,7 @@ __all__ = ["DestinationDevNull", "DestinationDevNullEveryNThEntry", "Destination
 
 
 class DestinationDevNullFirstNEntries(Configuration):
-    "First N Entries."
+    "First N Entries: one of the choices for ``logging_config``."
 
     _required = ("logging_type", "max_entry_count",)
     logging_type: Literal["FirstN"] = field(default="FirstN")
@@ -19,7 +19,7 @@ class DestinationDevNullFirstNEntries(Configuration):
 
 
 class DestinationDevNullEveryNThEntry(Configuration):
-    "Every N-th Entry."
+    "Every N-th Entry: one of the choices for ``logging_config``."
 
     _required = ("logging_type", "nth_entry_to_log", "max_entry_count",)
     logging_type: Literal["EveryNth"] = field(default="EveryNth")
@@ -28,7 +28,7 @@ class DestinationDevNullEveryNThEntry(Configuration):
 
 
 class DestinationDevNullRandomSampling(Configuration):
-    "Random Sampling."
+    "Random Sampling: one of the choices for ``logging_config``."
 
     _required = ("logging_type", "sampling_ratio", "max_entry_count",)
     logging_type: Literal["RandomSampling"] = field(default="RandomSampling")
@@ -38,7 +38,7 @@ class DestinationDevNullRandomSampling(Configuration):
 
 
 class DestinationDevNullLogging(Configuration):
-    "Logging."
+    "Logging: one of the choices for ``test_destination``."
 
     _required = ("test_destination_type", "logging_config",)
     logging_config: DestinationDevNullLoggingConfiguration = field(wrap=choice(DestinationDevNullFirstNEntries, DestinationDevNullEveryNThEntry, DestinationDevNullRandomSampling))
@@ -46,14 +46,14 @@ class DestinationDevNullLogging(Configuration):
 
 
 class DestinationDevNullSilent(Configuration):
-    "Silent."
+    "Silent: one of the choices for ``test_destination``."
 
     _required = ("test_destination_type",)
     test_destination_type: Literal["SILENT"] = field(default="SILENT")
 
 
 class DestinationDevNullThrottled(Configuration):
-    "Throttled."
+    "Throttled: one of the choices for ``test_destination``."
 
     _required = ("test_destination_type", "millis_per_record",)
     millis_per_record: int = field()
@@ -61,7 +61,7 @@ class DestinationDevNullThrottled(Configuration):
 
 
 class DestinationDevNullFailing(Configuration):
-    "Failing."
+    "Failing: one of the choices for ``test_destination``."
 
     _required = ("test_destination_type", "num_messages",)
     num_messages: int = field()
@@ -69,7 +69,7 @@ class DestinationDevNullFailing(Configuration):
 
 
 class DestinationDevNull(Configuration):
-    "E2E Test Destination Spec."
+    "E2E Test Destination Spec: the configuration of the destination ``dev-null``."
 
     _kind = "destination"
     _connector = "dev-null"

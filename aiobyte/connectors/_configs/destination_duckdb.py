@@ -11,7 +11,7 @@ __all__ = ["DestinationDuckdb"]
 
 
 class DestinationDuckdb(Configuration):
-    "Destination Duckdb."
+    "Destination Duckdb: the configuration of the destination ``duckdb``."
 
     _kind = "destination"
     _connector = "duckdb"

@@ -11,7 +11,7 @@ __all__ = ["DestinationDynamodb"]
 
 
 class DestinationDynamodb(Configuration):
-    "DynamoDB Destination Spec."
+    "DynamoDB Destination Spec: the configuration of the destination ``dynamodb``."
 
     _kind = "destination"
     _connector = "dynamodb"

@@ -11,14 +11,14 @@ __all__ = ["DestinationElasticsearch", "DestinationElasticsearchAPIKeySecret", "
 
 
 class DestinationElasticsearchNone(Configuration):
-    "None."
+    "None: one of the choices for ``authenticationMethod``."
 
     _required = ("method",)
     method: Literal["none"] = field(default="none")
 
 
 class DestinationElasticsearchAPIKeySecret(Configuration):
-    "Api Key/Secret."
+    "Api Key/Secret: one of the choices for ``authenticationMethod``."
 
     _required = ("method", "apiKeyId", "apiKeySecret",)
     api_key_id: str = field(name="apiKeyId")
@@ -27,7 +27,7 @@ class DestinationElasticsearchAPIKeySecret(Configuration):
 
 
 class DestinationElasticsearchUsernamePassword(Configuration):
-    "Username/Password."
+    "Username/Password: one of the choices for ``authenticationMethod``."
 
     _required = ("method", "username", "password",)
     method: Literal["basic"] = field(default="basic")
@@ -36,14 +36,14 @@ class DestinationElasticsearchUsernamePassword(Configuration):
 
 
 class DestinationElasticsearchNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class DestinationElasticsearchSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -54,7 +54,7 @@ class DestinationElasticsearchSSHKeyAuthentication(Configuration):
 
 
 class DestinationElasticsearchPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -65,7 +65,7 @@ class DestinationElasticsearchPasswordAuthentication(Configuration):
 
 
 class DestinationElasticsearch(Configuration):
-    "Elasticsearch Connection Configuration."
+    "Elasticsearch Connection Configuration: the configuration of the destination ``elasticsearch``."
 
     _kind = "destination"
     _connector = "elasticsearch"

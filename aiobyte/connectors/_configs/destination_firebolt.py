@@ -11,14 +11,14 @@ __all__ = ["DestinationFirebolt", "DestinationFireboltExternalTableViaS3", "Dest
 
 
 class DestinationFireboltSQLInserts(Configuration):
-    "SQL Inserts."
+    "SQL Inserts: one of the choices for ``loading_method``."
 
     _required = ("method",)
     method: Literal["SQL"] = field(default="SQL")
 
 
 class DestinationFireboltExternalTableViaS3(Configuration):
-    "External Table via S3."
+    "External Table via S3: one of the choices for ``loading_method``."
 
     _required = ("method", "s3_bucket", "s3_region", "aws_key_id", "aws_key_secret",)
     aws_key_id: str = field(secret=True)
@@ -29,7 +29,7 @@ class DestinationFireboltExternalTableViaS3(Configuration):
 
 
 class DestinationFirebolt(Configuration):
-    "Firebolt Spec."
+    "Firebolt Spec: the configuration of the destination ``firebolt``."
 
     _kind = "destination"
     _connector = "firebolt"

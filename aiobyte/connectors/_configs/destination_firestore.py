@@ -11,7 +11,7 @@ __all__ = ["DestinationFirestore"]
 
 
 class DestinationFirestore(Configuration):
-    "Destination Google Firestore."
+    "Destination Google Firestore: the configuration of the destination ``firestore``."
 
     _kind = "destination"
     _connector = "firestore"

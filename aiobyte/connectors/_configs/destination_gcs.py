@@ -11,7 +11,7 @@ __all__ = ["DestinationGcs", "DestinationGcsAuthentication", "DestinationGcsAvro
 
 
 class DestinationGcsHMACKey(Configuration):
-    "HMAC Key."
+    "HMAC Key: one of the choices for ``credential``."
 
     _required = ("credential_type", "hmac_key_access_id", "hmac_key_secret",)
     credential_type: Literal["HMAC_KEY"] = field(default="HMAC_KEY")
@@ -20,14 +20,14 @@ class DestinationGcsHMACKey(Configuration):
 
 
 class DestinationGcsNoCompression(Configuration):
-    "No Compression."
+    "No Compression: one of the choices for ``compression_codec``."
 
     _required = ("codec",)
     codec: Literal["no compression"] = field(default="no compression")
 
 
 class DestinationGcsDeflate(Configuration):
-    "Deflate."
+    "Deflate: one of the choices for ``compression_codec``."
 
     _required = ("codec",)
     codec: Literal["Deflate"] = field(default="Deflate")
@@ -35,14 +35,14 @@ class DestinationGcsDeflate(Configuration):
 
 
 class DestinationGcsBzip2(Configuration):
-    "bzip2."
+    "bzip2: one of the choices for ``compression_codec``."
 
     _required = ("codec",)
     codec: Literal["bzip2"] = field(default="bzip2")
 
 
 class DestinationGcsXz(Configuration):
-    "xz."
+    "xz: one of the choices for ``compression_codec``."
 
     _required = ("codec",)
     codec: Literal["xz"] = field(default="xz")
@@ -50,7 +50,7 @@ class DestinationGcsXz(Configuration):
 
 
 class DestinationGcsZstandard(Configuration):
-    "zstandard."
+    "zstandard: one of the choices for ``compression_codec``."
 
     _required = ("codec",)
     codec: Literal["zstandard"] = field(default="zstandard")
@@ -59,14 +59,14 @@ class DestinationGcsZstandard(Configuration):
 
 
 class DestinationGcsSnappy(Configuration):
-    "snappy."
+    "snappy: one of the choices for ``compression_codec``."
 
     _required = ("codec",)
     codec: Literal["snappy"] = field(default="snappy")
 
 
 class DestinationGcsAvroApacheAvro(Configuration):
-    "Avro: Apache Avro."
+    "Avro: Apache Avro: one of the choices for ``format``."
 
     _required = ("format_type", "compression_codec",)
     compression_codec: DestinationGcsCompressionCodec = field(wrap=choice(DestinationGcsNoCompression, DestinationGcsDeflate, DestinationGcsBzip2, DestinationGcsXz, DestinationGcsZstandard, DestinationGcsSnappy))
@@ -74,19 +74,19 @@ class DestinationGcsAvroApacheAvro(Configuration):
 
 
 class DestinationGcsNoCompression2(Configuration):
-    "No Compression."
+    "No Compression: one of the choices for ``compression``."
 
     compression_type: Literal["No Compression"] = field(default="No Compression")
 
 
 class DestinationGcsGZIP(Configuration):
-    "GZIP."
+    "GZIP: one of the choices for ``compression``."
 
     compression_type: Literal["GZIP"] = field(default="GZIP")
 
 
 class DestinationGcsCSVCommaSeparatedValues(Configuration):
-    "CSV: Comma-Separated Values."
+    "CSV: Comma-Separated Values: one of the choices for ``format``."
 
     _required = ("format_type",)
     compression: DestinationGcsCompression | None | UnsetType = field(default=UNSET, wrap=choice(DestinationGcsNoCompression2, DestinationGcsGZIP))
@@ -95,19 +95,19 @@ class DestinationGcsCSVCommaSeparatedValues(Configuration):
 
 
 class DestinationGcsNoCompression3(Configuration):
-    "No Compression."
+    "No Compression: one of the choices for ``compression``."
 
     compression_type: Literal["No Compression"] = field(default="No Compression")
 
 
 class DestinationGcsGZIP2(Configuration):
-    "GZIP."
+    "GZIP: one of the choices for ``compression``."
 
     compression_type: Literal["GZIP"] = field(default="GZIP")
 
 
 class DestinationGcsJSONLinesNewlineDelimitedJSON(Configuration):
-    "JSON Lines: newline-delimited JSON."
+    "JSON Lines: newline-delimited JSON: one of the choices for ``format``."
 
     _required = ("format_type",)
     compression: DestinationGcsCompression2 | None | UnsetType = field(default=UNSET, wrap=choice(DestinationGcsNoCompression3, DestinationGcsGZIP2))
@@ -115,7 +115,7 @@ class DestinationGcsJSONLinesNewlineDelimitedJSON(Configuration):
 
 
 class DestinationGcsParquetColumnarStorage(Configuration):
-    "Parquet: Columnar Storage."
+    "Parquet: Columnar Storage: one of the choices for ``format``."
 
     _required = ("format_type",)
     block_size_mb: int | None | UnsetType = field(default=UNSET)
@@ -128,7 +128,7 @@ class DestinationGcsParquetColumnarStorage(Configuration):
 
 
 class DestinationGcs(Configuration):
-    "GCS Destination Spec."
+    "GCS Destination Spec: the configuration of the destination ``gcs``."
 
     _kind = "destination"
     _connector = "gcs"

@@ -11,7 +11,7 @@ __all__ = ["DestinationGoogleSheets", "DestinationGoogleSheetsAuthenticateViaGoo
 
 
 class DestinationGoogleSheetsAuthenticateViaGoogleOAuth(Configuration):
-    "Authenticate via Google (OAuth)."
+    "Authenticate via Google (OAuth): one of the choices for ``credentials``."
 
     _required = ("auth_type", "client_id", "client_secret", "refresh_token",)
     auth_type: Literal["oauth2.0"] = field(default="oauth2.0")
@@ -21,7 +21,7 @@ class DestinationGoogleSheetsAuthenticateViaGoogleOAuth(Configuration):
 
 
 class DestinationGoogleSheetsServiceAccountKeyAuthentication(Configuration):
-    "Service Account Key Authentication."
+    "Service Account Key Authentication: one of the choices for ``credentials``."
 
     _required = ("auth_type", "service_account_info",)
     auth_type: Literal["service"] = field(default="service")
@@ -29,7 +29,7 @@ class DestinationGoogleSheetsServiceAccountKeyAuthentication(Configuration):
 
 
 class DestinationGoogleSheets(Configuration):
-    "Destination Google Sheets."
+    "Destination Google Sheets: the configuration of the destination ``google-sheets``."
 
     _kind = "destination"
     _connector = "google-sheets"

@@ -11,7 +11,7 @@ __all__ = ["DestinationHubspot", "DestinationHubspotCredentials", "DestinationHu
 
 
 class DestinationHubspotOAuth(Configuration):
-    "OAuth."
+    "OAuth: one of the choices for ``credentials``."
 
     _required = ("type", "client_id", "client_secret", "refresh_token",)
     client_id: str = field(secret=True)
@@ -21,14 +21,14 @@ class DestinationHubspotOAuth(Configuration):
 
 
 class DestinationHubspotNone(Configuration):
-    "None."
+    "None: one of the choices for ``object_storage_config``."
 
     _required = ("storage_type",)
     storage_type: Literal["None"] = field(default="None")
 
 
 class DestinationHubspotS3(Configuration):
-    "S3."
+    "S3: one of the choices for ``object_storage_config``."
 
     _required = ("storage_type", "s3_bucket_name", "s3_bucket_region", "bucket_path",)
     access_key_id: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -42,7 +42,7 @@ class DestinationHubspotS3(Configuration):
 
 
 class DestinationHubspot(Configuration):
-    "Hub Spot Specification."
+    "Hub Spot Specification: the configuration of the destination ``hubspot``."
 
     _kind = "destination"
     _connector = "hubspot"

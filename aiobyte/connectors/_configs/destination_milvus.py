@@ -11,7 +11,7 @@ __all__ = ["DestinationMilvus", "DestinationMilvusAPIToken", "DestinationMilvusA
 
 
 class DestinationMilvusOpenAI(Configuration):
-    "OpenAI."
+    "OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "mode",)
     mode: Literal["openai"] = field(default="openai")
@@ -19,7 +19,7 @@ class DestinationMilvusOpenAI(Configuration):
 
 
 class DestinationMilvusCohere(Configuration):
-    "Cohere."
+    "Cohere: one of the choices for ``embedding``."
 
     _required = ("cohere_key", "mode",)
     cohere_key: str = field(secret=True)
@@ -27,14 +27,14 @@ class DestinationMilvusCohere(Configuration):
 
 
 class DestinationMilvusFake(Configuration):
-    "Fake."
+    "Fake: one of the choices for ``embedding``."
 
     _required = ("mode",)
     mode: Literal["fake"] = field(default="fake")
 
 
 class DestinationMilvusAzureOpenAI(Configuration):
-    "Azure OpenAI."
+    "Azure OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "api_base", "deployment", "mode",)
     api_base: str = field()
@@ -44,7 +44,7 @@ class DestinationMilvusAzureOpenAI(Configuration):
 
 
 class DestinationMilvusOpenAICompatible(Configuration):
-    "OpenAI-compatible."
+    "OpenAI-compatible: one of the choices for ``embedding``."
 
     _required = ("base_url", "dimensions", "mode",)
     api_key: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -55,7 +55,7 @@ class DestinationMilvusOpenAICompatible(Configuration):
 
 
 class DestinationMilvusAPIToken(Configuration):
-    "API Token."
+    "API Token: one of the choices for ``auth``."
 
     _required = ("token", "mode",)
     mode: Literal["token"] = field(default="token")
@@ -63,7 +63,7 @@ class DestinationMilvusAPIToken(Configuration):
 
 
 class DestinationMilvusUsernamePassword(Configuration):
-    "Username/Password."
+    "Username/Password: one of the choices for ``auth``."
 
     _required = ("username", "password", "mode",)
     mode: Literal["username_password"] = field(default="username_password")
@@ -72,14 +72,14 @@ class DestinationMilvusUsernamePassword(Configuration):
 
 
 class DestinationMilvusNoAuth(Configuration):
-    "No auth."
+    "No auth: one of the choices for ``auth``."
 
     _required = ("mode",)
     mode: Literal["no_auth"] = field(default="no_auth")
 
 
 class DestinationMilvusIndexing(Configuration):
-    "Indexing."
+    "Indexing: the object in ``indexing``."
 
     _required = ("host", "collection", "auth",)
     auth: DestinationMilvusAuthentication = field(wrap=choice(DestinationMilvusAPIToken, DestinationMilvusUsernamePassword, DestinationMilvusNoAuth))
@@ -91,7 +91,7 @@ class DestinationMilvusIndexing(Configuration):
 
 
 class DestinationMilvusFieldNameMappings(Configuration):
-    "FieldNameMappingConfigModel."
+    "FieldNameMappingConfigModel: the object in ``field_name_mappings[]``."
 
     _required = ("from_field", "to_field",)
     from_field: str = field()
@@ -99,7 +99,7 @@ class DestinationMilvusFieldNameMappings(Configuration):
 
 
 class DestinationMilvusBySeparator(Configuration):
-    "By Separator."
+    "By Separator: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     keep_separator: bool | None | UnsetType = field(default=UNSET)
@@ -108,7 +108,7 @@ class DestinationMilvusBySeparator(Configuration):
 
 
 class DestinationMilvusByMarkdownHeader(Configuration):
-    "By Markdown header."
+    "By Markdown header: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     mode: Literal["markdown"] = field(default="markdown")
@@ -116,7 +116,7 @@ class DestinationMilvusByMarkdownHeader(Configuration):
 
 
 class DestinationMilvusByProgrammingLanguage(Configuration):
-    "By Programming Language."
+    "By Programming Language: one of the choices for ``text_splitter``."
 
     _required = ("language", "mode",)
     language: Literal["cpp", "go", "java", "js", "php", "proto", "python", "rst", "ruby", "rust", "scala", "swift", "markdown", "latex", "html", "sol"] = field()
@@ -124,7 +124,7 @@ class DestinationMilvusByProgrammingLanguage(Configuration):
 
 
 class DestinationMilvusProcessingConfigModel(Configuration):
-    "ProcessingConfigModel."
+    "ProcessingConfigModel: the object in ``processing``."
 
     _required = ("chunk_size",)
     chunk_overlap: int | None | UnsetType = field(default=UNSET)
@@ -136,7 +136,7 @@ class DestinationMilvusProcessingConfigModel(Configuration):
 
 
 class DestinationMilvus(Configuration):
-    "Destination Config."
+    "Destination Config: the configuration of the destination ``milvus``."
 
     _kind = "destination"
     _connector = "milvus"

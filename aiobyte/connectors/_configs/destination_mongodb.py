@@ -11,14 +11,14 @@ __all__ = ["DestinationMongodb", "DestinationMongodbAuthorizationType", "Destina
 
 
 class DestinationMongodbNone(Configuration):
-    "None."
+    "None: one of the choices for ``auth_type``."
 
     _required = ("authorization",)
     authorization: Literal["none"] = field(default="none")
 
 
 class DestinationMongodbLoginPassword(Configuration):
-    "Login/Password."
+    "Login/Password: one of the choices for ``auth_type``."
 
     _required = ("authorization", "username", "password",)
     authorization: Literal["login/password"] = field(default="login/password")
@@ -27,7 +27,7 @@ class DestinationMongodbLoginPassword(Configuration):
 
 
 class DestinationMongodbStandaloneMongoDbInstance(Configuration):
-    "Standalone MongoDb Instance."
+    "Standalone MongoDb Instance: one of the choices for ``instance_type``."
 
     _required = ("instance", "host", "port",)
     host: str = field()
@@ -37,7 +37,7 @@ class DestinationMongodbStandaloneMongoDbInstance(Configuration):
 
 
 class DestinationMongodbReplicaSet(Configuration):
-    "Replica Set."
+    "Replica Set: one of the choices for ``instance_type``."
 
     _required = ("instance", "server_addresses",)
     instance: Literal["replica"] = field(default="replica")
@@ -46,7 +46,7 @@ class DestinationMongodbReplicaSet(Configuration):
 
 
 class DestinationMongodbMongoDBAtlas(Configuration):
-    "MongoDB Atlas."
+    "MongoDB Atlas: one of the choices for ``instance_type``."
 
     _required = ("instance", "cluster_url",)
     cluster_url: str = field()
@@ -54,14 +54,14 @@ class DestinationMongodbMongoDBAtlas(Configuration):
 
 
 class DestinationMongodbNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class DestinationMongodbSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -72,7 +72,7 @@ class DestinationMongodbSSHKeyAuthentication(Configuration):
 
 
 class DestinationMongodbPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -83,7 +83,7 @@ class DestinationMongodbPasswordAuthentication(Configuration):
 
 
 class DestinationMongodb(Configuration):
-    "MongoDB Destination Spec."
+    "MongoDB Destination Spec: the configuration of the destination ``mongodb``."
 
     _kind = "destination"
     _connector = "mongodb"

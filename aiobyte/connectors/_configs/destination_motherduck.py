@@ -11,7 +11,7 @@ __all__ = ["DestinationMotherduck"]
 
 
 class DestinationMotherduck(Configuration):
-    "Destination MotherDuck."
+    "Destination MotherDuck: the configuration of the destination ``motherduck``."
 
     _kind = "destination"
     _connector = "motherduck"

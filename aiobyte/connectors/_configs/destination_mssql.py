@@ -11,14 +11,14 @@ __all__ = ["DestinationMssql", "DestinationMssqlBulkLoad", "DestinationMssqlEncr
 
 
 class DestinationMssqlInsertLoad(Configuration):
-    "Insert Load."
+    "Insert Load: one of the choices for ``load_type``."
 
     _required = ("load_type",)
     load_type: Literal["INSERT"] = field(default="INSERT")
 
 
 class DestinationMssqlBulkLoad(Configuration):
-    "Bulk Load."
+    "Bulk Load: one of the choices for ``load_type``."
 
     _required = ("load_type", "azure_blob_storage_account_name", "azure_blob_storage_container_name", "bulk_load_data_source",)
     azure_blob_storage_account_key: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -31,21 +31,21 @@ class DestinationMssqlBulkLoad(Configuration):
 
 
 class DestinationMssqlUnencrypted(Configuration):
-    "Unencrypted."
+    "Unencrypted: one of the choices for ``ssl_method``."
 
     _required = ("name",)
     name: Literal["unencrypted"] = field(default="unencrypted")
 
 
 class DestinationMssqlEncryptedTrustServerCertificate(Configuration):
-    "Encrypted (trust server certificate)."
+    "Encrypted (trust server certificate): one of the choices for ``ssl_method``."
 
     _required = ("name",)
     name: Literal["encrypted_trust_server_certificate"] = field(default="encrypted_trust_server_certificate")
 
 
 class DestinationMssqlEncryptedVerifyCertificate(Configuration):
-    "Encrypted (verify certificate)."
+    "Encrypted (verify certificate): one of the choices for ``ssl_method``."
 
     _required = ("name",)
     host_name_in_certificate: str | None | UnsetType = field(default=UNSET, name="hostNameInCertificate")
@@ -55,14 +55,14 @@ class DestinationMssqlEncryptedVerifyCertificate(Configuration):
 
 
 class DestinationMssqlNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class DestinationMssqlSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -73,7 +73,7 @@ class DestinationMssqlSSHKeyAuthentication(Configuration):
 
 
 class DestinationMssqlPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -84,7 +84,7 @@ class DestinationMssqlPasswordAuthentication(Configuration):
 
 
 class DestinationMssql(Configuration):
-    "MSSQL Destination Specification."
+    "MSSQL Destination Specification: the configuration of the destination ``mssql``."
 
     _kind = "destination"
     _connector = "mssql"

@@ -11,14 +11,14 @@ __all__ = ["DestinationMssqlV2", "DestinationMssqlV2BulkLoad", "DestinationMssql
 
 
 class DestinationMssqlV2InsertLoad(Configuration):
-    "Insert Load."
+    "Insert Load: one of the choices for ``load_type``."
 
     _required = ("load_type",)
     load_type: Literal["INSERT"] = field(default="INSERT")
 
 
 class DestinationMssqlV2BulkLoad(Configuration):
-    "Bulk Load."
+    "Bulk Load: one of the choices for ``load_type``."
 
     _required = ("load_type", "azure_blob_storage_account_name", "azure_blob_storage_container_name", "shared_access_signature", "bulk_load_data_source",)
     azure_blob_storage_account_name: str = field()
@@ -30,21 +30,21 @@ class DestinationMssqlV2BulkLoad(Configuration):
 
 
 class DestinationMssqlV2Unencrypted(Configuration):
-    "Unencrypted."
+    "Unencrypted: one of the choices for ``ssl_method``."
 
     _required = ("name",)
     name: Literal["unencrypted"] = field(default="unencrypted")
 
 
 class DestinationMssqlV2EncryptedTrustServerCertificate(Configuration):
-    "Encrypted (trust server certificate)."
+    "Encrypted (trust server certificate): one of the choices for ``ssl_method``."
 
     _required = ("name",)
     name: Literal["encrypted_trust_server_certificate"] = field(default="encrypted_trust_server_certificate")
 
 
 class DestinationMssqlV2EncryptedVerifyCertificate(Configuration):
-    "Encrypted (verify certificate)."
+    "Encrypted (verify certificate): one of the choices for ``ssl_method``."
 
     _required = ("name",)
     host_name_in_certificate: str | None | UnsetType = field(default=UNSET, name="hostNameInCertificate")
@@ -54,7 +54,7 @@ class DestinationMssqlV2EncryptedVerifyCertificate(Configuration):
 
 
 class DestinationMssqlV2(Configuration):
-    "MSSQL V2 Destination Specification."
+    "MSSQL V2 Destination Specification: the configuration of the destination ``mssql-v2``."
 
     _kind = "destination"
     _connector = "mssql-v2"

@@ -11,14 +11,14 @@ __all__ = ["DestinationMysql", "DestinationMysqlNoTunnel", "DestinationMysqlPass
 
 
 class DestinationMysqlNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class DestinationMysqlSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -29,7 +29,7 @@ class DestinationMysqlSSHKeyAuthentication(Configuration):
 
 
 class DestinationMysqlPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -40,7 +40,7 @@ class DestinationMysqlPasswordAuthentication(Configuration):
 
 
 class DestinationMysql(Configuration):
-    "MySQL Destination Spec."
+    "MySQL Destination Spec: the configuration of the destination ``mysql``."
 
     _kind = "destination"
     _connector = "mysql"

@@ -11,14 +11,14 @@ __all__ = ["DestinationOracle", "DestinationOracleEncryption", "DestinationOracl
 
 
 class DestinationOracleUnencrypted(Configuration):
-    "Unencrypted."
+    "Unencrypted: one of the choices for ``encryption``."
 
     _required = ("encryption_method",)
     encryption_method: Literal["unencrypted"] = field(default="unencrypted")
 
 
 class DestinationOracleNativeNetworkEncryptionNNE(Configuration):
-    "Native Network Encryption (NNE)."
+    "Native Network Encryption (NNE): one of the choices for ``encryption``."
 
     _required = ("encryption_method",)
     encryption_algorithm: Literal["AES256", "RC4_56", "3DES168"] | None | UnsetType = field(default=UNSET)
@@ -26,7 +26,7 @@ class DestinationOracleNativeNetworkEncryptionNNE(Configuration):
 
 
 class DestinationOracleTLSEncryptedVerifyCertificate(Configuration):
-    "TLS Encrypted (verify certificate)."
+    "TLS Encrypted (verify certificate): one of the choices for ``encryption``."
 
     _required = ("encryption_method", "ssl_certificate",)
     encryption_method: Literal["encrypted_verify_certificate"] = field(default="encrypted_verify_certificate")
@@ -34,14 +34,14 @@ class DestinationOracleTLSEncryptedVerifyCertificate(Configuration):
 
 
 class DestinationOracleNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class DestinationOracleSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -52,7 +52,7 @@ class DestinationOracleSSHKeyAuthentication(Configuration):
 
 
 class DestinationOraclePasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -63,7 +63,7 @@ class DestinationOraclePasswordAuthentication(Configuration):
 
 
 class DestinationOracle(Configuration):
-    "Oracle Destination Spec."
+    "Oracle Destination Spec: the configuration of the destination ``oracle``."
 
     _kind = "destination"
     _connector = "oracle"

@@ -11,7 +11,7 @@ __all__ = ["DestinationPgvector", "DestinationPgvectorAzureOpenAI", "Destination
 
 
 class DestinationPgvectorOpenAI(Configuration):
-    "OpenAI."
+    "OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "mode",)
     mode: Literal["openai"] = field(default="openai")
@@ -19,7 +19,7 @@ class DestinationPgvectorOpenAI(Configuration):
 
 
 class DestinationPgvectorCohere(Configuration):
-    "Cohere."
+    "Cohere: one of the choices for ``embedding``."
 
     _required = ("cohere_key", "mode",)
     cohere_key: str = field(secret=True)
@@ -27,14 +27,14 @@ class DestinationPgvectorCohere(Configuration):
 
 
 class DestinationPgvectorFake(Configuration):
-    "Fake."
+    "Fake: one of the choices for ``embedding``."
 
     _required = ("mode",)
     mode: Literal["fake"] = field(default="fake")
 
 
 class DestinationPgvectorAzureOpenAI(Configuration):
-    "Azure OpenAI."
+    "Azure OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "api_base", "deployment", "mode",)
     api_base: str = field()
@@ -44,7 +44,7 @@ class DestinationPgvectorAzureOpenAI(Configuration):
 
 
 class DestinationPgvectorOpenAICompatible(Configuration):
-    "OpenAI-compatible."
+    "OpenAI-compatible: one of the choices for ``embedding``."
 
     _required = ("base_url", "dimensions", "mode",)
     api_key: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -55,14 +55,14 @@ class DestinationPgvectorOpenAICompatible(Configuration):
 
 
 class DestinationPgvectorCredentials(Configuration):
-    "Credentials."
+    "Credentials: the object in ``credentials``."
 
     _required = ("password",)
     password: str = field(secret=True)
 
 
 class DestinationPgvectorPostgresConnection(Configuration):
-    "Postgres Connection."
+    "Postgres Connection: the object in ``indexing``."
 
     _required = ("host", "database", "username", "credentials",)
     credentials: DestinationPgvectorCredentials = field(wrap=nested(DestinationPgvectorCredentials))
@@ -74,7 +74,7 @@ class DestinationPgvectorPostgresConnection(Configuration):
 
 
 class DestinationPgvectorFieldNameMappings(Configuration):
-    "FieldNameMappingConfigModel."
+    "FieldNameMappingConfigModel: the object in ``field_name_mappings[]``."
 
     _required = ("from_field", "to_field",)
     from_field: str = field()
@@ -82,7 +82,7 @@ class DestinationPgvectorFieldNameMappings(Configuration):
 
 
 class DestinationPgvectorBySeparator(Configuration):
-    "By Separator."
+    "By Separator: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     keep_separator: bool | None | UnsetType = field(default=UNSET)
@@ -91,7 +91,7 @@ class DestinationPgvectorBySeparator(Configuration):
 
 
 class DestinationPgvectorByMarkdownHeader(Configuration):
-    "By Markdown header."
+    "By Markdown header: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     mode: Literal["markdown"] = field(default="markdown")
@@ -99,7 +99,7 @@ class DestinationPgvectorByMarkdownHeader(Configuration):
 
 
 class DestinationPgvectorByProgrammingLanguage(Configuration):
-    "By Programming Language."
+    "By Programming Language: one of the choices for ``text_splitter``."
 
     _required = ("language", "mode",)
     language: Literal["cpp", "go", "java", "js", "php", "proto", "python", "rst", "ruby", "rust", "scala", "swift", "markdown", "latex", "html", "sol"] = field()
@@ -107,7 +107,7 @@ class DestinationPgvectorByProgrammingLanguage(Configuration):
 
 
 class DestinationPgvectorProcessingConfigModel(Configuration):
-    "ProcessingConfigModel."
+    "ProcessingConfigModel: the object in ``processing``."
 
     _required = ("chunk_size",)
     chunk_overlap: int | None | UnsetType = field(default=UNSET)
@@ -119,7 +119,7 @@ class DestinationPgvectorProcessingConfigModel(Configuration):
 
 
 class DestinationPgvector(Configuration):
-    "Destination Config."
+    "Destination Config: the configuration of the destination ``pgvector``."
 
     _kind = "destination"
     _connector = "pgvector"

@@ -11,7 +11,7 @@ __all__ = ["DestinationPinecone", "DestinationPineconeAzureOpenAI", "Destination
 
 
 class DestinationPineconeOpenAI(Configuration):
-    "OpenAI."
+    "OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "mode",)
     mode: Literal["openai"] = field(default="openai")
@@ -19,7 +19,7 @@ class DestinationPineconeOpenAI(Configuration):
 
 
 class DestinationPineconeCohere(Configuration):
-    "Cohere."
+    "Cohere: one of the choices for ``embedding``."
 
     _required = ("cohere_key", "mode",)
     cohere_key: str = field(secret=True)
@@ -27,14 +27,14 @@ class DestinationPineconeCohere(Configuration):
 
 
 class DestinationPineconeFake(Configuration):
-    "Fake."
+    "Fake: one of the choices for ``embedding``."
 
     _required = ("mode",)
     mode: Literal["fake"] = field(default="fake")
 
 
 class DestinationPineconeAzureOpenAI(Configuration):
-    "Azure OpenAI."
+    "Azure OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "api_base", "deployment", "mode",)
     api_base: str = field()
@@ -44,7 +44,7 @@ class DestinationPineconeAzureOpenAI(Configuration):
 
 
 class DestinationPineconeOpenAICompatible(Configuration):
-    "OpenAI-compatible."
+    "OpenAI-compatible: one of the choices for ``embedding``."
 
     _required = ("base_url", "dimensions", "mode",)
     api_key: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -55,7 +55,7 @@ class DestinationPineconeOpenAICompatible(Configuration):
 
 
 class DestinationPineconeIndexing(Configuration):
-    "Indexing."
+    "Indexing: the object in ``indexing``."
 
     _required = ("pinecone_key", "pinecone_environment", "index",)
     index: str = field()
@@ -64,7 +64,7 @@ class DestinationPineconeIndexing(Configuration):
 
 
 class DestinationPineconeFieldNameMappings(Configuration):
-    "FieldNameMappingConfigModel."
+    "FieldNameMappingConfigModel: the object in ``field_name_mappings[]``."
 
     _required = ("from_field", "to_field",)
     from_field: str = field()
@@ -72,7 +72,7 @@ class DestinationPineconeFieldNameMappings(Configuration):
 
 
 class DestinationPineconeBySeparator(Configuration):
-    "By Separator."
+    "By Separator: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     keep_separator: bool | None | UnsetType = field(default=UNSET)
@@ -81,7 +81,7 @@ class DestinationPineconeBySeparator(Configuration):
 
 
 class DestinationPineconeByMarkdownHeader(Configuration):
-    "By Markdown header."
+    "By Markdown header: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     mode: Literal["markdown"] = field(default="markdown")
@@ -89,7 +89,7 @@ class DestinationPineconeByMarkdownHeader(Configuration):
 
 
 class DestinationPineconeByProgrammingLanguage(Configuration):
-    "By Programming Language."
+    "By Programming Language: one of the choices for ``text_splitter``."
 
     _required = ("language", "mode",)
     language: Literal["cpp", "go", "java", "js", "php", "proto", "python", "rst", "ruby", "rust", "scala", "swift", "markdown", "latex", "html", "sol"] = field()
@@ -97,7 +97,7 @@ class DestinationPineconeByProgrammingLanguage(Configuration):
 
 
 class DestinationPineconeProcessingConfigModel(Configuration):
-    "ProcessingConfigModel."
+    "ProcessingConfigModel: the object in ``processing``."
 
     _required = ("chunk_size",)
     chunk_overlap: int | None | UnsetType = field(default=UNSET)
@@ -109,7 +109,7 @@ class DestinationPineconeProcessingConfigModel(Configuration):
 
 
 class DestinationPinecone(Configuration):
-    "Destination Config."
+    "Destination Config: the configuration of the destination ``pinecone``."
 
     _kind = "destination"
     _connector = "pinecone"

@@ -11,7 +11,7 @@ __all__ = ["DestinationPubsub"]
 
 
 class DestinationPubsub(Configuration):
-    "Google PubSub Destination Spec."
+    "Google PubSub Destination Spec: the configuration of the destination ``pubsub``."
 
     _kind = "destination"
     _connector = "pubsub"

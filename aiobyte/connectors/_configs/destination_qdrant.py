@@ -11,7 +11,7 @@ __all__ = ["DestinationQdrant", "DestinationQdrantApiKeyAuth", "DestinationQdran
 
 
 class DestinationQdrantOpenAI(Configuration):
-    "OpenAI."
+    "OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "mode",)
     mode: Literal["openai"] = field(default="openai")
@@ -19,7 +19,7 @@ class DestinationQdrantOpenAI(Configuration):
 
 
 class DestinationQdrantCohere(Configuration):
-    "Cohere."
+    "Cohere: one of the choices for ``embedding``."
 
     _required = ("cohere_key", "mode",)
     cohere_key: str = field(secret=True)
@@ -27,14 +27,14 @@ class DestinationQdrantCohere(Configuration):
 
 
 class DestinationQdrantFake(Configuration):
-    "Fake."
+    "Fake: one of the choices for ``embedding``."
 
     _required = ("mode",)
     mode: Literal["fake"] = field(default="fake")
 
 
 class DestinationQdrantAzureOpenAI(Configuration):
-    "Azure OpenAI."
+    "Azure OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "api_base", "deployment", "mode",)
     api_base: str = field()
@@ -44,7 +44,7 @@ class DestinationQdrantAzureOpenAI(Configuration):
 
 
 class DestinationQdrantOpenAICompatible(Configuration):
-    "OpenAI-compatible."
+    "OpenAI-compatible: one of the choices for ``embedding``."
 
     _required = ("base_url", "dimensions", "mode",)
     api_key: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -55,7 +55,7 @@ class DestinationQdrantOpenAICompatible(Configuration):
 
 
 class DestinationQdrantApiKeyAuth(Configuration):
-    "ApiKeyAuth."
+    "ApiKeyAuth: one of the choices for ``auth_method``."
 
     _required = ("api_key",)
     api_key: str = field(secret=True)
@@ -63,13 +63,13 @@ class DestinationQdrantApiKeyAuth(Configuration):
 
 
 class DestinationQdrantNoAuth(Configuration):
-    "NoAuth."
+    "NoAuth: one of the choices for ``auth_method``."
 
     mode: Literal["no_auth"] = field(default="no_auth")
 
 
 class DestinationQdrantIndexing(Configuration):
-    "Indexing."
+    "Indexing: the object in ``indexing``."
 
     _required = ("url", "collection",)
     auth_method: DestinationQdrantAuthenticationMethod | None | UnsetType = field(default=UNSET, wrap=choice(DestinationQdrantApiKeyAuth, DestinationQdrantNoAuth))
@@ -81,7 +81,7 @@ class DestinationQdrantIndexing(Configuration):
 
 
 class DestinationQdrantFieldNameMappings(Configuration):
-    "FieldNameMappingConfigModel."
+    "FieldNameMappingConfigModel: the object in ``field_name_mappings[]``."
 
     _required = ("from_field", "to_field",)
     from_field: str = field()
@@ -89,7 +89,7 @@ class DestinationQdrantFieldNameMappings(Configuration):
 
 
 class DestinationQdrantBySeparator(Configuration):
-    "By Separator."
+    "By Separator: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     keep_separator: bool | None | UnsetType = field(default=UNSET)
@@ -98,7 +98,7 @@ class DestinationQdrantBySeparator(Configuration):
 
 
 class DestinationQdrantByMarkdownHeader(Configuration):
-    "By Markdown header."
+    "By Markdown header: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     mode: Literal["markdown"] = field(default="markdown")
@@ -106,7 +106,7 @@ class DestinationQdrantByMarkdownHeader(Configuration):
 
 
 class DestinationQdrantByProgrammingLanguage(Configuration):
-    "By Programming Language."
+    "By Programming Language: one of the choices for ``text_splitter``."
 
     _required = ("language", "mode",)
     language: Literal["cpp", "go", "java", "js", "php", "proto", "python", "rst", "ruby", "rust", "scala", "swift", "markdown", "latex", "html", "sol"] = field()
@@ -114,7 +114,7 @@ class DestinationQdrantByProgrammingLanguage(Configuration):
 
 
 class DestinationQdrantProcessingConfigModel(Configuration):
-    "ProcessingConfigModel."
+    "ProcessingConfigModel: the object in ``processing``."
 
     _required = ("chunk_size",)
     chunk_overlap: int | None | UnsetType = field(default=UNSET)
@@ -126,7 +126,7 @@ class DestinationQdrantProcessingConfigModel(Configuration):
 
 
 class DestinationQdrant(Configuration):
-    "Destination Config."
+    "Destination Config: the configuration of the destination ``qdrant``."
 
     _kind = "destination"
     _connector = "qdrant"

@@ -11,14 +11,14 @@ __all__ = ["DestinationRedis", "DestinationRedisDisable", "DestinationRedisNoTun
 
 
 class DestinationRedisDisable(Configuration):
-    "disable."
+    "disable: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["disable"] = field(default="disable")
 
 
 class DestinationRedisVerifyFull(Configuration):
-    "verify-full."
+    "verify-full: one of the choices for ``ssl_mode``."
 
     _required = ("mode", "ca_certificate", "client_certificate", "client_key",)
     ca_certificate: str = field(secret=True)
@@ -29,14 +29,14 @@ class DestinationRedisVerifyFull(Configuration):
 
 
 class DestinationRedisNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class DestinationRedisSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -47,7 +47,7 @@ class DestinationRedisSSHKeyAuthentication(Configuration):
 
 
 class DestinationRedisPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -58,7 +58,7 @@ class DestinationRedisPasswordAuthentication(Configuration):
 
 
 class DestinationRedis(Configuration):
-    "Redis Destination Spec."
+    "Redis Destination Spec: the configuration of the destination ``redis``."
 
     _kind = "destination"
     _connector = "redis"

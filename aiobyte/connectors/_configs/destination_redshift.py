@@ -11,14 +11,14 @@ __all__ = ["DestinationRedshift", "DestinationRedshiftAWSS3Staging", "Destinatio
 
 
 class DestinationRedshiftNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class DestinationRedshiftSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -29,7 +29,7 @@ class DestinationRedshiftSSHKeyAuthentication(Configuration):
 
 
 class DestinationRedshiftPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -40,7 +40,7 @@ class DestinationRedshiftPasswordAuthentication(Configuration):
 
 
 class DestinationRedshiftAWSS3Staging(Configuration):
-    "AWS S3 Staging."
+    "AWS S3 Staging: one of the choices for ``uploading_method``."
 
     _required = ("method", "s3_bucket_name", "s3_bucket_region", "access_key_id", "secret_access_key",)
     access_key_id: str = field(secret=True)
@@ -54,7 +54,7 @@ class DestinationRedshiftAWSS3Staging(Configuration):
 
 
 class DestinationRedshift(Configuration):
-    "Redshift Destination Spec."
+    "Redshift Destination Spec: the configuration of the destination ``redshift``."
 
     _kind = "destination"
     _connector = "redshift"

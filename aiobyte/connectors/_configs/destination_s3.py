@@ -11,21 +11,21 @@ __all__ = ["DestinationS3", "DestinationS3AvroApacheAvro", "DestinationS3Bzip2",
 
 
 class DestinationS3NoCompression(Configuration):
-    "No Compression."
+    "No Compression: one of the choices for ``compression``."
 
     _required = ("compression_type",)
     compression_type: Literal["No Compression"] = field(default="No Compression")
 
 
 class DestinationS3GZIP(Configuration):
-    "GZIP."
+    "GZIP: one of the choices for ``compression``."
 
     _required = ("compression_type",)
     compression_type: Literal["GZIP"] = field(default="GZIP")
 
 
 class DestinationS3CSVCommaSeparatedValues(Configuration):
-    "CSV: Comma-Separated Values."
+    "CSV: Comma-Separated Values: one of the choices for ``format``."
 
     _required = ("format_type", "flattening",)
     compression: DestinationS3Compression | None | UnsetType = field(default=UNSET, wrap=choice(DestinationS3NoCompression, DestinationS3GZIP))
@@ -34,21 +34,21 @@ class DestinationS3CSVCommaSeparatedValues(Configuration):
 
 
 class DestinationS3NoCompression2(Configuration):
-    "No Compression."
+    "No Compression: one of the choices for ``compression``."
 
     _required = ("compression_type",)
     compression_type: Literal["No Compression"] = field(default="No Compression")
 
 
 class DestinationS3GZIP2(Configuration):
-    "GZIP."
+    "GZIP: one of the choices for ``compression``."
 
     _required = ("compression_type",)
     compression_type: Literal["GZIP"] = field(default="GZIP")
 
 
 class DestinationS3JSONLinesNewlineDelimitedJSON(Configuration):
-    "JSON Lines: Newline-delimited JSON."
+    "JSON Lines: Newline-delimited JSON: one of the choices for ``format``."
 
     _required = ("format_type",)
     compression: DestinationS3Compression2 | None | UnsetType = field(default=UNSET, wrap=choice(DestinationS3NoCompression2, DestinationS3GZIP2))
@@ -57,14 +57,14 @@ class DestinationS3JSONLinesNewlineDelimitedJSON(Configuration):
 
 
 class DestinationS3NoCompression3(Configuration):
-    "no compression."
+    "no compression: one of the choices for ``compression_codec``."
 
     _required = ("codec",)
     codec: Literal["no compression"] = field(default="no compression")
 
 
 class DestinationS3Deflate(Configuration):
-    "Deflate."
+    "Deflate: one of the choices for ``compression_codec``."
 
     _required = ("codec", "compression_level",)
     codec: Literal["Deflate"] = field(default="Deflate")
@@ -72,14 +72,14 @@ class DestinationS3Deflate(Configuration):
 
 
 class DestinationS3Bzip2(Configuration):
-    "bzip2."
+    "bzip2: one of the choices for ``compression_codec``."
 
     _required = ("codec",)
     codec: Literal["bzip2"] = field(default="bzip2")
 
 
 class DestinationS3Xz(Configuration):
-    "xz."
+    "xz: one of the choices for ``compression_codec``."
 
     _required = ("codec", "compression_level",)
     codec: Literal["xz"] = field(default="xz")
@@ -87,7 +87,7 @@ class DestinationS3Xz(Configuration):
 
 
 class DestinationS3Zstandard(Configuration):
-    "zstandard."
+    "zstandard: one of the choices for ``compression_codec``."
 
     _required = ("codec", "compression_level", "include_checksum",)
     codec: Literal["zstandard"] = field(default="zstandard")
@@ -96,14 +96,14 @@ class DestinationS3Zstandard(Configuration):
 
 
 class DestinationS3Snappy(Configuration):
-    "snappy."
+    "snappy: one of the choices for ``compression_codec``."
 
     _required = ("codec",)
     codec: Literal["snappy"] = field(default="snappy")
 
 
 class DestinationS3AvroApacheAvro(Configuration):
-    "Avro: Apache Avro."
+    "Avro: Apache Avro: one of the choices for ``format``."
 
     _required = ("format_type", "compression_codec",)
     compression_codec: DestinationS3CompressionCodec = field(wrap=choice(DestinationS3NoCompression3, DestinationS3Deflate, DestinationS3Bzip2, DestinationS3Xz, DestinationS3Zstandard, DestinationS3Snappy))
@@ -111,7 +111,7 @@ class DestinationS3AvroApacheAvro(Configuration):
 
 
 class DestinationS3ParquetColumnarStorage(Configuration):
-    "Parquet: Columnar Storage."
+    "Parquet: Columnar Storage: one of the choices for ``format``."
 
     _required = ("format_type",)
     block_size_mb: int | None | UnsetType = field(default=UNSET)
@@ -124,7 +124,7 @@ class DestinationS3ParquetColumnarStorage(Configuration):
 
 
 class DestinationS3(Configuration):
-    "S3 V2 Destination Spec."
+    "S3 V2 Destination Spec: the configuration of the destination ``s3``."
 
     _kind = "destination"
     _connector = "s3"

@@ -11,7 +11,7 @@ __all__ = ["DestinationS3DataLake", "DestinationS3DataLakeCatalogType", "Destina
 
 
 class DestinationS3DataLakeNessieCatalog(Configuration):
-    "Nessie Catalog."
+    "Nessie Catalog: one of the choices for ``catalog_type``."
 
     _required = ("catalog_type", "server_uri", "namespace",)
     access_token: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -21,7 +21,7 @@ class DestinationS3DataLakeNessieCatalog(Configuration):
 
 
 class DestinationS3DataLakeGlueCatalog(Configuration):
-    "Glue Catalog."
+    "Glue Catalog: one of the choices for ``catalog_type``."
 
     _required = ("catalog_type", "glue_id", "database_name",)
     catalog_type: Literal["GLUE"] = field(default="GLUE")
@@ -31,7 +31,7 @@ class DestinationS3DataLakeGlueCatalog(Configuration):
 
 
 class DestinationS3DataLakeRestCatalog(Configuration):
-    "Rest Catalog."
+    "Rest Catalog: one of the choices for ``catalog_type``."
 
     _required = ("catalog_type", "server_uri", "namespace",)
     catalog_type: Literal["REST"] = field(default="REST")
@@ -40,7 +40,7 @@ class DestinationS3DataLakeRestCatalog(Configuration):
 
 
 class DestinationS3DataLakePolarisCatalog(Configuration):
-    "Polaris Catalog."
+    "Polaris Catalog: one of the choices for ``catalog_type``."
 
     _required = ("catalog_type", "server_uri", "catalog_name", "client_id", "client_secret", "namespace",)
     catalog_name: str = field()
@@ -52,7 +52,7 @@ class DestinationS3DataLakePolarisCatalog(Configuration):
 
 
 class DestinationS3DataLake(Configuration):
-    "Iceberg V2 Destination Specification."
+    "Iceberg V2 Destination Specification: the configuration of the destination ``s3-data-lake``."
 
     _kind = "destination"
     _connector = "s3-data-lake"

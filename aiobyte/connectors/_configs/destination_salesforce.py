@@ -11,14 +11,14 @@ __all__ = ["DestinationSalesforce", "DestinationSalesforceNone", "DestinationSal
 
 
 class DestinationSalesforceNone(Configuration):
-    "None."
+    "None: one of the choices for ``object_storage_config``."
 
     _required = ("storage_type",)
     storage_type: Literal["None"] = field(default="None")
 
 
 class DestinationSalesforceS3(Configuration):
-    "S3."
+    "S3: one of the choices for ``object_storage_config``."
 
     _required = ("storage_type", "s3_bucket_name", "s3_bucket_region", "bucket_path",)
     access_key_id: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -32,7 +32,7 @@ class DestinationSalesforceS3(Configuration):
 
 
 class DestinationSalesforce(Configuration):
-    "Salesforce Specification."
+    "Salesforce Specification: the configuration of the destination ``salesforce``."
 
     _kind = "destination"
     _connector = "salesforce"

@@ -11,7 +11,7 @@ __all__ = ["DestinationSftpJSON"]
 
 
 class DestinationSftpJSON(Configuration):
-    "Destination SFTP JSON."
+    "Destination SFTP JSON: the configuration of the destination ``sftp-json``."
 
     _kind = "destination"
     _connector = "sftp-json"

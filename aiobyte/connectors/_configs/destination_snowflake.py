@@ -11,7 +11,7 @@ __all__ = ["DestinationSnowflake", "DestinationSnowflakeAuthorizationMethod", "D
 
 
 class DestinationSnowflakeKeyPairAuthentication(Configuration):
-    "Key Pair Authentication."
+    "Key Pair Authentication: one of the choices for ``credentials``."
 
     _required = ("auth_type", "private_key",)
     auth_type: Literal["Key Pair Authentication"] = field(default="Key Pair Authentication")
@@ -20,7 +20,7 @@ class DestinationSnowflakeKeyPairAuthentication(Configuration):
 
 
 class DestinationSnowflakeUsernameAndPassword(Configuration):
-    "Username and Password."
+    "Username and Password: one of the choices for ``credentials``."
 
     _required = ("auth_type", "password",)
     auth_type: Literal["Username and Password"] = field(default="Username and Password")
@@ -28,7 +28,7 @@ class DestinationSnowflakeUsernameAndPassword(Configuration):
 
 
 class DestinationSnowflake(Configuration):
-    "Snowflake Specification."
+    "Snowflake Specification: the configuration of the destination ``snowflake``."
 
     _kind = "destination"
     _connector = "snowflake"

@@ -11,7 +11,7 @@ __all__ = ["DestinationSnowflakeCortex", "DestinationSnowflakeCortexAzureOpenAI"
 
 
 class DestinationSnowflakeCortexOpenAI(Configuration):
-    "OpenAI."
+    "OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "mode",)
     mode: Literal["openai"] = field(default="openai")
@@ -19,7 +19,7 @@ class DestinationSnowflakeCortexOpenAI(Configuration):
 
 
 class DestinationSnowflakeCortexCohere(Configuration):
-    "Cohere."
+    "Cohere: one of the choices for ``embedding``."
 
     _required = ("cohere_key", "mode",)
     cohere_key: str = field(secret=True)
@@ -27,14 +27,14 @@ class DestinationSnowflakeCortexCohere(Configuration):
 
 
 class DestinationSnowflakeCortexFake(Configuration):
-    "Fake."
+    "Fake: one of the choices for ``embedding``."
 
     _required = ("mode",)
     mode: Literal["fake"] = field(default="fake")
 
 
 class DestinationSnowflakeCortexAzureOpenAI(Configuration):
-    "Azure OpenAI."
+    "Azure OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "api_base", "deployment", "mode",)
     api_base: str = field()
@@ -44,7 +44,7 @@ class DestinationSnowflakeCortexAzureOpenAI(Configuration):
 
 
 class DestinationSnowflakeCortexOpenAICompatible(Configuration):
-    "OpenAI-compatible."
+    "OpenAI-compatible: one of the choices for ``embedding``."
 
     _required = ("base_url", "dimensions", "mode",)
     api_key: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -55,14 +55,14 @@ class DestinationSnowflakeCortexOpenAICompatible(Configuration):
 
 
 class DestinationSnowflakeCortexCredentials(Configuration):
-    "Credentials."
+    "Credentials: the object in ``credentials``."
 
     _required = ("password",)
     password: str = field(secret=True)
 
 
 class DestinationSnowflakeCortexSnowflakeConnection(Configuration):
-    "Snowflake Connection."
+    "Snowflake Connection: the object in ``indexing``."
 
     _required = ("host", "role", "warehouse", "database", "default_schema", "username", "credentials",)
     credentials: DestinationSnowflakeCortexCredentials = field(wrap=nested(DestinationSnowflakeCortexCredentials))
@@ -75,7 +75,7 @@ class DestinationSnowflakeCortexSnowflakeConnection(Configuration):
 
 
 class DestinationSnowflakeCortexFieldNameMappings(Configuration):
-    "FieldNameMappingConfigModel."
+    "FieldNameMappingConfigModel: the object in ``field_name_mappings[]``."
 
     _required = ("from_field", "to_field",)
     from_field: str = field()
@@ -83,7 +83,7 @@ class DestinationSnowflakeCortexFieldNameMappings(Configuration):
 
 
 class DestinationSnowflakeCortexBySeparator(Configuration):
-    "By Separator."
+    "By Separator: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     keep_separator: bool | None | UnsetType = field(default=UNSET)
@@ -92,7 +92,7 @@ class DestinationSnowflakeCortexBySeparator(Configuration):
 
 
 class DestinationSnowflakeCortexByMarkdownHeader(Configuration):
-    "By Markdown header."
+    "By Markdown header: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     mode: Literal["markdown"] = field(default="markdown")
@@ -100,7 +100,7 @@ class DestinationSnowflakeCortexByMarkdownHeader(Configuration):
 
 
 class DestinationSnowflakeCortexByProgrammingLanguage(Configuration):
-    "By Programming Language."
+    "By Programming Language: one of the choices for ``text_splitter``."
 
     _required = ("language", "mode",)
     language: Literal["cpp", "go", "java", "js", "php", "proto", "python", "rst", "ruby", "rust", "scala", "swift", "markdown", "latex", "html", "sol"] = field()
@@ -108,7 +108,7 @@ class DestinationSnowflakeCortexByProgrammingLanguage(Configuration):
 
 
 class DestinationSnowflakeCortexProcessingConfigModel(Configuration):
-    "ProcessingConfigModel."
+    "ProcessingConfigModel: the object in ``processing``."
 
     _required = ("chunk_size",)
     chunk_overlap: int | None | UnsetType = field(default=UNSET)
@@ -120,7 +120,7 @@ class DestinationSnowflakeCortexProcessingConfigModel(Configuration):
 
 
 class DestinationSnowflakeCortex(Configuration):
-    "Destination Config."
+    "Destination Config: the configuration of the destination ``snowflake-cortex``."
 
     _kind = "destination"
     _connector = "snowflake-cortex"

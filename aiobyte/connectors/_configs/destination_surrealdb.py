@@ -11,7 +11,7 @@ __all__ = ["DestinationSurrealdb"]
 
 
 class DestinationSurrealdb(Configuration):
-    "SurrealDB Destination."
+    "SurrealDB Destination: the configuration of the destination ``surrealdb``."
 
     _kind = "destination"
     _connector = "surrealdb"

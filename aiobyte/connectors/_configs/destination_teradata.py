@@ -11,7 +11,7 @@ __all__ = ["DestinationTeradata", "DestinationTeradataAllow", "DestinationTerada
 
 
 class DestinationTeradataTD2(Configuration):
-    "TD2."
+    "TD2: one of the choices for ``logmech``."
 
     _required = ("username", "password",)
     auth_type: Literal["TD2"] = field(default="TD2")
@@ -20,7 +20,7 @@ class DestinationTeradataTD2(Configuration):
 
 
 class DestinationTeradataLDAP(Configuration):
-    "LDAP."
+    "LDAP: one of the choices for ``logmech``."
 
     _required = ("username", "password",)
     auth_type: Literal["LDAP"] = field(default="LDAP")
@@ -29,35 +29,35 @@ class DestinationTeradataLDAP(Configuration):
 
 
 class DestinationTeradataDisable(Configuration):
-    "disable."
+    "disable: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["disable"] = field(default="disable")
 
 
 class DestinationTeradataAllow(Configuration):
-    "allow."
+    "allow: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["allow"] = field(default="allow")
 
 
 class DestinationTeradataPrefer(Configuration):
-    "prefer."
+    "prefer: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["prefer"] = field(default="prefer")
 
 
 class DestinationTeradataRequire(Configuration):
-    "require."
+    "require: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["require"] = field(default="require")
 
 
 class DestinationTeradataVerifyCa(Configuration):
-    "verify-ca."
+    "verify-ca: one of the choices for ``ssl_mode``."
 
     _required = ("mode", "ssl_ca_certificate",)
     mode: Literal["verify-ca"] = field(default="verify-ca")
@@ -65,7 +65,7 @@ class DestinationTeradataVerifyCa(Configuration):
 
 
 class DestinationTeradataVerifyFull(Configuration):
-    "verify-full."
+    "verify-full: one of the choices for ``ssl_mode``."
 
     _required = ("mode", "ssl_ca_certificate",)
     mode: Literal["verify-full"] = field(default="verify-full")
@@ -73,7 +73,7 @@ class DestinationTeradataVerifyFull(Configuration):
 
 
 class DestinationTeradata(Configuration):
-    "Teradata Destination Spec."
+    "Teradata Destination Spec: the configuration of the destination ``teradata``."
 
     _kind = "destination"
     _connector = "teradata"

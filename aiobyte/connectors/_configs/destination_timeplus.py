@@ -11,7 +11,7 @@ __all__ = ["DestinationTimeplus"]
 
 
 class DestinationTimeplus(Configuration):
-    "Destination Timeplus."
+    "Destination Timeplus: the configuration of the destination ``timeplus``."
 
     _kind = "destination"
     _connector = "timeplus"

@@ -11,7 +11,7 @@ __all__ = ["DestinationTypesense"]
 
 
 class DestinationTypesense(Configuration):
-    "Destination Typesense."
+    "Destination Typesense: the configuration of the destination ``typesense``."
 
     _kind = "destination"
     _connector = "typesense"

@@ -11,7 +11,7 @@ __all__ = ["DestinationVectara", "DestinationVectaraOAuth20Credentials"]
 
 
 class DestinationVectaraOAuth20Credentials(Configuration):
-    "OAuth2.0 Credentials."
+    "OAuth2.0 Credentials: the object in ``oauth2``."
 
     _required = ("client_id", "client_secret",)
     client_id: str = field()
@@ -19,7 +19,7 @@ class DestinationVectaraOAuth20Credentials(Configuration):
 
 
 class DestinationVectara(Configuration):
-    "Vectara Config."
+    "Vectara Config: the configuration of the destination ``vectara``."
 
     _kind = "destination"
     _connector = "vectara"

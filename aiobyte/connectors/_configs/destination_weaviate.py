@@ -11,14 +11,14 @@ __all__ = ["DestinationWeaviate", "DestinationWeaviateAPIToken", "DestinationWea
 
 
 class DestinationWeaviateNoExternalEmbedding(Configuration):
-    "No external embedding."
+    "No external embedding: one of the choices for ``embedding``."
 
     _required = ("mode",)
     mode: Literal["no_embedding"] = field(default="no_embedding")
 
 
 class DestinationWeaviateAzureOpenAI(Configuration):
-    "Azure OpenAI."
+    "Azure OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "api_base", "deployment", "mode",)
     api_base: str = field()
@@ -28,7 +28,7 @@ class DestinationWeaviateAzureOpenAI(Configuration):
 
 
 class DestinationWeaviateOpenAI(Configuration):
-    "OpenAI."
+    "OpenAI: one of the choices for ``embedding``."
 
     _required = ("openai_key", "mode",)
     mode: Literal["openai"] = field(default="openai")
@@ -36,7 +36,7 @@ class DestinationWeaviateOpenAI(Configuration):
 
 
 class DestinationWeaviateCohere(Configuration):
-    "Cohere."
+    "Cohere: one of the choices for ``embedding``."
 
     _required = ("cohere_key", "mode",)
     cohere_key: str = field(secret=True)
@@ -44,7 +44,7 @@ class DestinationWeaviateCohere(Configuration):
 
 
 class DestinationWeaviateFromField(Configuration):
-    "From Field."
+    "From Field: one of the choices for ``embedding``."
 
     _required = ("field_name", "dimensions", "mode",)
     dimensions: int = field()
@@ -53,14 +53,14 @@ class DestinationWeaviateFromField(Configuration):
 
 
 class DestinationWeaviateFake(Configuration):
-    "Fake."
+    "Fake: one of the choices for ``embedding``."
 
     _required = ("mode",)
     mode: Literal["fake"] = field(default="fake")
 
 
 class DestinationWeaviateOpenAICompatible(Configuration):
-    "OpenAI-compatible."
+    "OpenAI-compatible: one of the choices for ``embedding``."
 
     _required = ("base_url", "dimensions", "mode",)
     api_key: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -71,7 +71,7 @@ class DestinationWeaviateOpenAICompatible(Configuration):
 
 
 class DestinationWeaviateAdditionalHeaders(Configuration):
-    "Header."
+    "Header: the object in ``additional_headers[]``."
 
     _required = ("header_key", "value",)
     header_key: str = field()
@@ -79,7 +79,7 @@ class DestinationWeaviateAdditionalHeaders(Configuration):
 
 
 class DestinationWeaviateAPIToken(Configuration):
-    "API Token."
+    "API Token: one of the choices for ``auth``."
 
     _required = ("token", "mode",)
     mode: Literal["token"] = field(default="token")
@@ -87,7 +87,7 @@ class DestinationWeaviateAPIToken(Configuration):
 
 
 class DestinationWeaviateUsernamePassword(Configuration):
-    "Username/Password."
+    "Username/Password: one of the choices for ``auth``."
 
     _required = ("username", "password", "mode",)
     mode: Literal["username_password"] = field(default="username_password")
@@ -96,14 +96,14 @@ class DestinationWeaviateUsernamePassword(Configuration):
 
 
 class DestinationWeaviateNoAuthentication(Configuration):
-    "No Authentication."
+    "No Authentication: one of the choices for ``auth``."
 
     _required = ("mode",)
     mode: Literal["no_auth"] = field(default="no_auth")
 
 
 class DestinationWeaviateIndexing(Configuration):
-    "Indexing."
+    "Indexing: the object in ``indexing``."
 
     _required = ("host", "auth",)
     additional_headers: list[DestinationWeaviateAdditionalHeaders] | None | UnsetType = field(default=UNSET, wrap=each(nested(DestinationWeaviateAdditionalHeaders)))
@@ -116,7 +116,7 @@ class DestinationWeaviateIndexing(Configuration):
 
 
 class DestinationWeaviateFieldNameMappings(Configuration):
-    "FieldNameMappingConfigModel."
+    "FieldNameMappingConfigModel: the object in ``field_name_mappings[]``."
 
     _required = ("from_field", "to_field",)
     from_field: str = field()
@@ -124,7 +124,7 @@ class DestinationWeaviateFieldNameMappings(Configuration):
 
 
 class DestinationWeaviateBySeparator(Configuration):
-    "By Separator."
+    "By Separator: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     keep_separator: bool | None | UnsetType = field(default=UNSET)
@@ -133,7 +133,7 @@ class DestinationWeaviateBySeparator(Configuration):
 
 
 class DestinationWeaviateByMarkdownHeader(Configuration):
-    "By Markdown header."
+    "By Markdown header: one of the choices for ``text_splitter``."
 
     _required = ("mode",)
     mode: Literal["markdown"] = field(default="markdown")
@@ -141,7 +141,7 @@ class DestinationWeaviateByMarkdownHeader(Configuration):
 
 
 class DestinationWeaviateByProgrammingLanguage(Configuration):
-    "By Programming Language."
+    "By Programming Language: one of the choices for ``text_splitter``."
 
     _required = ("language", "mode",)
     language: Literal["cpp", "go", "java", "js", "php", "proto", "python", "rst", "ruby", "rust", "scala", "swift", "markdown", "latex", "html", "sol"] = field()
@@ -149,7 +149,7 @@ class DestinationWeaviateByProgrammingLanguage(Configuration):
 
 
 class DestinationWeaviateProcessingConfigModel(Configuration):
-    "ProcessingConfigModel."
+    "ProcessingConfigModel: the object in ``processing``."
 
     _required = ("chunk_size",)
     chunk_overlap: int | None | UnsetType = field(default=UNSET)
@@ -161,7 +161,7 @@ class DestinationWeaviateProcessingConfigModel(Configuration):
 
 
 class DestinationWeaviate(Configuration):
-    "Destination Config."
+    "Destination Config: the configuration of the destination ``weaviate``."
 
     _kind = "destination"
     _connector = "weaviate"

@@ -11,35 +11,35 @@ __all__ = ["DestinationYellowbrick", "DestinationYellowbrickAllow", "Destination
 
 
 class DestinationYellowbrickDisable(Configuration):
-    "disable."
+    "disable: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["disable"] = field(default="disable")
 
 
 class DestinationYellowbrickAllow(Configuration):
-    "allow."
+    "allow: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["allow"] = field(default="allow")
 
 
 class DestinationYellowbrickPrefer(Configuration):
-    "prefer."
+    "prefer: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["prefer"] = field(default="prefer")
 
 
 class DestinationYellowbrickRequire(Configuration):
-    "require."
+    "require: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["require"] = field(default="require")
 
 
 class DestinationYellowbrickVerifyCa(Configuration):
-    "verify-ca."
+    "verify-ca: one of the choices for ``ssl_mode``."
 
     _required = ("mode", "ca_certificate",)
     ca_certificate: str = field(secret=True)
@@ -48,7 +48,7 @@ class DestinationYellowbrickVerifyCa(Configuration):
 
 
 class DestinationYellowbrickVerifyFull(Configuration):
-    "verify-full."
+    "verify-full: one of the choices for ``ssl_mode``."
 
     _required = ("mode", "ca_certificate", "client_certificate", "client_key",)
     ca_certificate: str = field(secret=True)
@@ -59,14 +59,14 @@ class DestinationYellowbrickVerifyFull(Configuration):
 
 
 class DestinationYellowbrickNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class DestinationYellowbrickSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -77,7 +77,7 @@ class DestinationYellowbrickSSHKeyAuthentication(Configuration):
 
 
 class DestinationYellowbrickPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -88,7 +88,7 @@ class DestinationYellowbrickPasswordAuthentication(Configuration):
 
 
 class DestinationYellowbrick(Configuration):
-    "Yellowbrick Destination Spec."
+    "Yellowbrick Destination Spec: the configuration of the destination ``yellowbrick``."
 
     _kind = "destination"
     _connector = "yellowbrick"

@@ -11,7 +11,7 @@ __all__ = ["Source100ms"]
 
 
 class Source100ms(Configuration):
-    "The ``source-100ms`` configuration."
+    "The configuration of the source ``100ms``."
 
     _kind = "source"
     _connector = "100ms"

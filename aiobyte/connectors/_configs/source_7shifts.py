@@ -11,7 +11,7 @@ __all__ = ["Source7shifts"]
 
 
 class Source7shifts(Configuration):
-    "The ``source-7shifts`` configuration."
+    "The configuration of the source ``7shifts``."
 
     _kind = "source"
     _connector = "7shifts"

@@ -11,7 +11,7 @@ __all__ = ["SourceActivecampaign"]
 
 
 class SourceActivecampaign(Configuration):
-    "The ``source-activecampaign`` configuration."
+    "The configuration of the source ``activecampaign``."
 
     _kind = "source"
     _connector = "activecampaign"

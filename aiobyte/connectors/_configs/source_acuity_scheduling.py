@@ -11,7 +11,7 @@ __all__ = ["SourceAcuityScheduling"]
 
 
 class SourceAcuityScheduling(Configuration):
-    "The ``source-acuity-scheduling`` configuration."
+    "The configuration of the source ``acuity-scheduling``."
 
     _kind = "source"
     _connector = "acuity-scheduling"

@@ -11,7 +11,7 @@ __all__ = ["SourceAdobeCommerceMagento"]
 
 
 class SourceAdobeCommerceMagento(Configuration):
-    "The ``source-adobe-commerce-magento`` configuration."
+    "The configuration of the source ``adobe-commerce-magento``."
 
     _kind = "source"
     _connector = "adobe-commerce-magento"

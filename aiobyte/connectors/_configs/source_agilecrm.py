@@ -11,7 +11,7 @@ __all__ = ["SourceAgilecrm"]
 
 
 class SourceAgilecrm(Configuration):
-    "The ``source-agilecrm`` configuration."
+    "The configuration of the source ``agilecrm``."
 
     _kind = "source"
     _connector = "agilecrm"

@@ -11,7 +11,7 @@ __all__ = ["SourceAha"]
 
 
 class SourceAha(Configuration):
-    "The ``source-aha`` configuration."
+    "The configuration of the source ``aha``."
 
     _kind = "source"
     _connector = "aha"

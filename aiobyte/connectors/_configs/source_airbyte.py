@@ -11,7 +11,7 @@ __all__ = ["SourceAirbyte"]
 
 
 class SourceAirbyte(Configuration):
-    "The ``source-airbyte`` configuration."
+    "The configuration of the source ``airbyte``."
 
     _kind = "source"
     _connector = "airbyte"

@@ -11,7 +11,7 @@ __all__ = ["SourceAircall"]
 
 
 class SourceAircall(Configuration):
-    "The ``source-aircall`` configuration."
+    "The configuration of the source ``aircall``."
 
     _kind = "source"
     _connector = "aircall"

@@ -11,7 +11,7 @@ __all__ = ["SourceAirtable", "SourceAirtableAuthentication", "SourceAirtableOAut
 
 
 class SourceAirtableOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token",)
     access_token: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -23,7 +23,7 @@ class SourceAirtableOAuth20(Configuration):
 
 
 class SourceAirtablePersonalAccessToken(Configuration):
-    "Personal Access Token."
+    "Personal Access Token: one of the choices for ``credentials``."
 
     _required = ("api_key",)
     api_key: str = field(secret=True)
@@ -31,7 +31,7 @@ class SourceAirtablePersonalAccessToken(Configuration):
 
 
 class SourceAirtable(Configuration):
-    "The ``source-airtable`` configuration."
+    "The configuration of the source ``airtable``."
 
     _kind = "source"
     _connector = "airtable"

@@ -11,7 +11,7 @@ __all__ = ["SourceAkeneo"]
 
 
 class SourceAkeneo(Configuration):
-    "The ``source-akeneo`` configuration."
+    "The configuration of the source ``akeneo``."
 
     _kind = "source"
     _connector = "akeneo"

@@ -11,7 +11,7 @@ __all__ = ["SourceAlgolia"]
 
 
 class SourceAlgolia(Configuration):
-    "The ``source-algolia`` configuration."
+    "The configuration of the source ``algolia``."
 
     _kind = "source"
     _connector = "algolia"

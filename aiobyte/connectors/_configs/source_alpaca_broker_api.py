@@ -11,7 +11,7 @@ __all__ = ["SourceAlpacaBrokerAPI"]
 
 
 class SourceAlpacaBrokerAPI(Configuration):
-    "The ``source-alpaca-broker-api`` configuration."
+    "The configuration of the source ``alpaca-broker-api``."
 
     _kind = "source"
     _connector = "alpaca-broker-api"

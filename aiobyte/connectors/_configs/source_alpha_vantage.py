@@ -11,7 +11,7 @@ __all__ = ["SourceAlphaVantage"]
 
 
 class SourceAlphaVantage(Configuration):
-    "The ``source-alpha-vantage`` configuration."
+    "The configuration of the source ``alpha-vantage``."
 
     _kind = "source"
     _connector = "alpha-vantage"

@@ -11,7 +11,7 @@ __all__ = ["SourceAmazonAds"]
 
 
 class SourceAmazonAds(Configuration):
-    "Source Amazon Ads."
+    "Source Amazon Ads: the configuration of the source ``amazon-ads``."
 
     _kind = "source"
     _connector = "amazon-ads"

@@ -11,7 +11,7 @@ __all__ = ["SourceAmazonSellerPartner", "SourceAmazonSellerPartnerListOfOptions"
 
 
 class SourceAmazonSellerPartnerListOfOptions(Configuration):
-    "The ``source-amazon-seller-partner`` configuration."
+    "The object in ``options_list[]``."
 
     _required = ("option_name", "option_value",)
     option_name: str = field()
@@ -19,7 +19,7 @@ class SourceAmazonSellerPartnerListOfOptions(Configuration):
 
 
 class SourceAmazonSellerPartnerReportOptions(Configuration):
-    "Report Options."
+    "Report Options: the object in ``report_options_list[]``."
 
     _required = ("report_name", "stream_name", "options_list",)
     options_list: list[SourceAmazonSellerPartnerListOfOptions] = field(wrap=each(nested(SourceAmazonSellerPartnerListOfOptions)))
@@ -28,7 +28,7 @@ class SourceAmazonSellerPartnerReportOptions(Configuration):
 
 
 class SourceAmazonSellerPartner(Configuration):
-    "Amazon Seller Partner Spec."
+    "Amazon Seller Partner Spec: the configuration of the source ``amazon-seller-partner``."
 
     _kind = "source"
     _connector = "amazon-seller-partner"

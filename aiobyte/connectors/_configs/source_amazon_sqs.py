@@ -11,7 +11,7 @@ __all__ = ["SourceAmazonSqs"]
 
 
 class SourceAmazonSqs(Configuration):
-    "The ``source-amazon-sqs`` configuration."
+    "The configuration of the source ``amazon-sqs``."
 
     _kind = "source"
     _connector = "amazon-sqs"

@@ -11,7 +11,7 @@ __all__ = ["SourceAmplitude"]
 
 
 class SourceAmplitude(Configuration):
-    "Amplitude Spec."
+    "Amplitude Spec: the configuration of the source ``amplitude``."
 
     _kind = "source"
     _connector = "amplitude"

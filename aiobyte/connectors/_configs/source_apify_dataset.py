@@ -11,7 +11,7 @@ __all__ = ["SourceApifyDataset"]
 
 
 class SourceApifyDataset(Configuration):
-    "Apify Dataset Spec."
+    "Apify Dataset Spec: the configuration of the source ``apify-dataset``."
 
     _kind = "source"
     _connector = "apify-dataset"

@@ -11,7 +11,7 @@ __all__ = ["SourceAppcues"]
 
 
 class SourceAppcues(Configuration):
-    "The ``source-appcues`` configuration."
+    "The configuration of the source ``appcues``."
 
     _kind = "source"
     _connector = "appcues"

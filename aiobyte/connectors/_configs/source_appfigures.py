@@ -11,7 +11,7 @@ __all__ = ["SourceAppfigures"]
 
 
 class SourceAppfigures(Configuration):
-    "The ``source-appfigures`` configuration."
+    "The configuration of the source ``appfigures``."
 
     _kind = "source"
     _connector = "appfigures"

@@ -11,7 +11,7 @@ __all__ = ["SourceAppfollow"]
 
 
 class SourceAppfollow(Configuration):
-    "The ``source-appfollow`` configuration."
+    "The configuration of the source ``appfollow``."
 
     _kind = "source"
     _connector = "appfollow"

@@ -11,7 +11,7 @@ __all__ = ["SourceAppleSearchAds"]
 
 
 class SourceAppleSearchAds(Configuration):
-    "The ``source-apple-search-ads`` configuration."
+    "The configuration of the source ``apple-search-ads``."
 
     _kind = "source"
     _connector = "apple-search-ads"

@@ -11,7 +11,7 @@ __all__ = ["SourceAppsflyer"]
 
 
 class SourceAppsflyer(Configuration):
-    "Appsflyer Spec."
+    "Appsflyer Spec: the configuration of the source ``appsflyer``."
 
     _kind = "source"
     _connector = "appsflyer"

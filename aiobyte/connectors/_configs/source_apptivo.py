@@ -11,7 +11,7 @@ __all__ = ["SourceApptivo"]
 
 
 class SourceApptivo(Configuration):
-    "The ``source-apptivo`` configuration."
+    "The configuration of the source ``apptivo``."
 
     _kind = "source"
     _connector = "apptivo"

@@ -11,7 +11,7 @@ __all__ = ["SourceAsana", "SourceAsanaAuthenticateViaAsanaOauth", "SourceAsanaAu
 
 
 class SourceAsanaAuthenticateViaAsanaOauth(Configuration):
-    "Authenticate via Asana (Oauth)."
+    "Authenticate via Asana (Oauth): one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token",)
     client_id: str = field(secret=True)
@@ -21,7 +21,7 @@ class SourceAsanaAuthenticateViaAsanaOauth(Configuration):
 
 
 class SourceAsanaAuthenticateWithPersonalAccessToken(Configuration):
-    "Authenticate with Personal Access Token."
+    "Authenticate with Personal Access Token: one of the choices for ``credentials``."
 
     _required = ("personal_access_token",)
     option_title: Literal["PAT Credentials"] = field(default="PAT Credentials")
@@ -29,7 +29,7 @@ class SourceAsanaAuthenticateWithPersonalAccessToken(Configuration):
 
 
 class SourceAsana(Configuration):
-    "Asana Spec."
+    "Asana Spec: the configuration of the source ``asana``."
 
     _kind = "source"
     _connector = "asana"

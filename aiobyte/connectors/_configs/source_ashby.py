@@ -11,7 +11,7 @@ __all__ = ["SourceAshby"]
 
 
 class SourceAshby(Configuration):
-    "The ``source-ashby`` configuration."
+    "The configuration of the source ``ashby``."
 
     _kind = "source"
     _connector = "ashby"

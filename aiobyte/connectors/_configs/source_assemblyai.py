@@ -11,7 +11,7 @@ __all__ = ["SourceAssemblyai"]
 
 
 class SourceAssemblyai(Configuration):
-    "The ``source-assemblyai`` configuration."
+    "The configuration of the source ``assemblyai``."
 
     _kind = "source"
     _connector = "assemblyai"

@@ -11,7 +11,7 @@ __all__ = ["SourceAuth0", "SourceAuth0AuthenticationMethod", "SourceAuth0OAuth2A
 
 
 class SourceAuth0OAuth2ConfidentialApplication(Configuration):
-    "OAuth2 Confidential Application."
+    "OAuth2 Confidential Application: one of the choices for ``credentials``."
 
     _required = ("auth_type", "client_id", "client_secret", "audience",)
     audience: str = field()
@@ -21,7 +21,7 @@ class SourceAuth0OAuth2ConfidentialApplication(Configuration):
 
 
 class SourceAuth0OAuth2AccessToken(Configuration):
-    "OAuth2 Access Token."
+    "OAuth2 Access Token: one of the choices for ``credentials``."
 
     _required = ("access_token", "auth_type",)
     access_token: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceAuth0OAuth2AccessToken(Configuration):
 
 
 class SourceAuth0(Configuration):
-    "Auth0 Management API Spec."
+    "Auth0 Management API Spec: the configuration of the source ``auth0``."
 
     _kind = "source"
     _connector = "auth0"

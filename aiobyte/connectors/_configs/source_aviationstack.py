@@ -11,7 +11,7 @@ __all__ = ["SourceAviationstack"]
 
 
 class SourceAviationstack(Configuration):
-    "The ``source-aviationstack`` configuration."
+    "The configuration of the source ``aviationstack``."
 
     _kind = "source"
     _connector = "aviationstack"

@@ -11,7 +11,7 @@ __all__ = ["SourceAwinAdvertiser"]
 
 
 class SourceAwinAdvertiser(Configuration):
-    "The ``source-awin-advertiser`` configuration."
+    "The configuration of the source ``awin-advertiser``."
 
     _kind = "source"
     _connector = "awin-advertiser"

@@ -11,7 +11,7 @@ __all__ = ["SourceAwsCloudtrail", "SourceAwsCloudtrailLookupAttributesFilter"]
 
 
 class SourceAwsCloudtrailLookupAttributesFilter(Configuration):
-    "Filter applied while fetching records based on AttributeKey and AttributeValue which will be appended on the request body."
+    "Filter applied while fetching records based on AttributeKey and AttributeValue which will be appended on the request body: the object in ``lookup_attributes_filter``."
 
     _required = ("attribute_key", "attribute_value",)
     attribute_key: str = field()
@@ -19,7 +19,7 @@ class SourceAwsCloudtrailLookupAttributesFilter(Configuration):
 
 
 class SourceAwsCloudtrail(Configuration):
-    "Aws CloudTrail Spec."
+    "Aws CloudTrail Spec: the configuration of the source ``aws-cloudtrail``."
 
     _kind = "source"
     _connector = "aws-cloudtrail"

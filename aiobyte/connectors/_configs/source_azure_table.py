@@ -11,7 +11,7 @@ __all__ = ["SourceAzureTable"]
 
 
 class SourceAzureTable(Configuration):
-    "Azure Data Table Spec."
+    "Azure Data Table Spec: the configuration of the source ``azure-table``."
 
     _kind = "source"
     _connector = "azure-table"

@@ -11,7 +11,7 @@ __all__ = ["SourceBabelforce"]
 
 
 class SourceBabelforce(Configuration):
-    "The ``source-babelforce`` configuration."
+    "The configuration of the source ``babelforce``."
 
     _kind = "source"
     _connector = "babelforce"

@@ -11,7 +11,7 @@ __all__ = ["SourceBambooHr"]
 
 
 class SourceBambooHr(Configuration):
-    "The ``source-bamboo-hr`` configuration."
+    "The configuration of the source ``bamboo-hr``."
 
     _kind = "source"
     _connector = "bamboo-hr"

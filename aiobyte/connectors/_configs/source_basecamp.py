@@ -11,7 +11,7 @@ __all__ = ["SourceBasecamp"]
 
 
 class SourceBasecamp(Configuration):
-    "The ``source-basecamp`` configuration."
+    "The configuration of the source ``basecamp``."
 
     _kind = "source"
     _connector = "basecamp"

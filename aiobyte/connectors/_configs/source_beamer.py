@@ -11,7 +11,7 @@ __all__ = ["SourceBeamer"]
 
 
 class SourceBeamer(Configuration):
-    "The ``source-beamer`` configuration."
+    "The configuration of the source ``beamer``."
 
     _kind = "source"
     _connector = "beamer"

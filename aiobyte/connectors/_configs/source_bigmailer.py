@@ -11,7 +11,7 @@ __all__ = ["SourceBigmailer"]
 
 
 class SourceBigmailer(Configuration):
-    "The ``source-bigmailer`` configuration."
+    "The configuration of the source ``bigmailer``."
 
     _kind = "source"
     _connector = "bigmailer"

@@ -11,7 +11,7 @@ __all__ = ["SourceBigquery"]
 
 
 class SourceBigquery(Configuration):
-    "BigQuery Source Spec."
+    "BigQuery Source Spec: the configuration of the source ``bigquery``."
 
     _kind = "source"
     _connector = "bigquery"

@@ -11,7 +11,7 @@ __all__ = ["SourceBingAds", "SourceBingAdsAccountNamesPredicates", "SourceBingAd
 
 
 class SourceBingAdsAccountNamesPredicates(Configuration):
-    "The ``source-bing-ads`` configuration."
+    "The object in ``account_names[]``."
 
     _required = ("operator", "name",)
     name: str = field()
@@ -19,7 +19,7 @@ class SourceBingAdsAccountNamesPredicates(Configuration):
 
 
 class SourceBingAdsCustomReports(Configuration):
-    "Custom Report Config."
+    "Custom Report Config: the object in ``custom_reports[]``."
 
     _required = ("name", "reporting_object", "report_columns", "report_aggregation",)
     disable_custom_report_names_camel_to_snake_conversion: bool | None | UnsetType = field(default=UNSET)
@@ -30,7 +30,7 @@ class SourceBingAdsCustomReports(Configuration):
 
 
 class SourceBingAds(Configuration):
-    "Bing Ads Spec."
+    "Bing Ads Spec: the configuration of the source ``bing-ads``."
 
     _kind = "source"
     _connector = "bing-ads"

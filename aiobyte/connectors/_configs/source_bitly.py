@@ -11,7 +11,7 @@ __all__ = ["SourceBitly"]
 
 
 class SourceBitly(Configuration):
-    "The ``source-bitly`` configuration."
+    "The configuration of the source ``bitly``."
 
     _kind = "source"
     _connector = "bitly"

@@ -11,7 +11,7 @@ __all__ = ["SourceBlogger"]
 
 
 class SourceBlogger(Configuration):
-    "The ``source-blogger`` configuration."
+    "The configuration of the source ``blogger``."
 
     _kind = "source"
     _connector = "blogger"

@@ -11,7 +11,7 @@ __all__ = ["SourceBluetally"]
 
 
 class SourceBluetally(Configuration):
-    "The ``source-bluetally`` configuration."
+    "The configuration of the source ``bluetally``."
 
     _kind = "source"
     _connector = "bluetally"

@@ -11,7 +11,7 @@ __all__ = ["SourceBoldsign"]
 
 
 class SourceBoldsign(Configuration):
-    "The ``source-boldsign`` configuration."
+    "The configuration of the source ``boldsign``."
 
     _kind = "source"
     _connector = "boldsign"

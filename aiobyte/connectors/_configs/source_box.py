@@ -11,7 +11,7 @@ __all__ = ["SourceBox"]
 
 
 class SourceBox(Configuration):
-    "The ``source-box`` configuration."
+    "The configuration of the source ``box``."
 
     _kind = "source"
     _connector = "box"

@@ -11,7 +11,7 @@ __all__ = ["SourceBraintree"]
 
 
 class SourceBraintree(Configuration):
-    "Braintree Spec."
+    "Braintree Spec: the configuration of the source ``braintree``."
 
     _kind = "source"
     _connector = "braintree"

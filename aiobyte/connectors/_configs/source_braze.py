@@ -11,7 +11,7 @@ __all__ = ["SourceBraze"]
 
 
 class SourceBraze(Configuration):
-    "The ``source-braze`` configuration."
+    "The configuration of the source ``braze``."
 
     _kind = "source"
     _connector = "braze"

@@ -11,7 +11,7 @@ __all__ = ["SourceBreezometer"]
 
 
 class SourceBreezometer(Configuration):
-    "Breezometer Spec."
+    "Breezometer Spec: the configuration of the source ``breezometer``."
 
     _kind = "source"
     _connector = "breezometer"

@@ -11,7 +11,7 @@ __all__ = ["SourceBreezyHr"]
 
 
 class SourceBreezyHr(Configuration):
-    "The ``source-breezy-hr`` configuration."
+    "The configuration of the source ``breezy-hr``."
 
     _kind = "source"
     _connector = "breezy-hr"

@@ -11,7 +11,7 @@ __all__ = ["SourceBrevo"]
 
 
 class SourceBrevo(Configuration):
-    "The ``source-brevo`` configuration."
+    "The configuration of the source ``brevo``."
 
     _kind = "source"
     _connector = "brevo"

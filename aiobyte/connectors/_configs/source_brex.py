@@ -11,7 +11,7 @@ __all__ = ["SourceBrex"]
 
 
 class SourceBrex(Configuration):
-    "The ``source-brex`` configuration."
+    "The configuration of the source ``brex``."
 
     _kind = "source"
     _connector = "brex"

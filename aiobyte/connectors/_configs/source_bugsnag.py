@@ -11,7 +11,7 @@ __all__ = ["SourceBugsnag"]
 
 
 class SourceBugsnag(Configuration):
-    "The ``source-bugsnag`` configuration."
+    "The configuration of the source ``bugsnag``."
 
     _kind = "source"
     _connector = "bugsnag"

@@ -11,7 +11,7 @@ __all__ = ["SourceBuildkite"]
 
 
 class SourceBuildkite(Configuration):
-    "The ``source-buildkite`` configuration."
+    "The configuration of the source ``buildkite``."
 
     _kind = "source"
     _connector = "buildkite"

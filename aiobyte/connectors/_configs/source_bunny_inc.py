@@ -11,7 +11,7 @@ __all__ = ["SourceBunnyInc"]
 
 
 class SourceBunnyInc(Configuration):
-    "The ``source-bunny-inc`` configuration."
+    "The configuration of the source ``bunny-inc``."
 
     _kind = "source"
     _connector = "bunny-inc"

@@ -11,7 +11,7 @@ __all__ = ["SourceBuzzsprout"]
 
 
 class SourceBuzzsprout(Configuration):
-    "The ``source-buzzsprout`` configuration."
+    "The configuration of the source ``buzzsprout``."
 
     _kind = "source"
     _connector = "buzzsprout"

@@ -11,7 +11,7 @@ __all__ = ["SourceCalCom"]
 
 
 class SourceCalCom(Configuration):
-    "The ``source-cal-com`` configuration."
+    "The configuration of the source ``cal-com``."
 
     _kind = "source"
     _connector = "cal-com"

@@ -11,7 +11,7 @@ __all__ = ["SourceCalendly"]
 
 
 class SourceCalendly(Configuration):
-    "The ``source-calendly`` configuration."
+    "The configuration of the source ``calendly``."
 
     _kind = "source"
     _connector = "calendly"

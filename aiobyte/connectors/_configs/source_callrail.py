@@ -11,7 +11,7 @@ __all__ = ["SourceCallrail"]
 
 
 class SourceCallrail(Configuration):
-    "The ``source-callrail`` configuration."
+    "The configuration of the source ``callrail``."
 
     _kind = "source"
     _connector = "callrail"

@@ -11,7 +11,7 @@ __all__ = ["SourceCampaignMonitor"]
 
 
 class SourceCampaignMonitor(Configuration):
-    "The ``source-campaign-monitor`` configuration."
+    "The configuration of the source ``campaign-monitor``."
 
     _kind = "source"
     _connector = "campaign-monitor"

@@ -11,7 +11,7 @@ __all__ = ["SourceCampayn"]
 
 
 class SourceCampayn(Configuration):
-    "The ``source-campayn`` configuration."
+    "The configuration of the source ``campayn``."
 
     _kind = "source"
     _connector = "campayn"

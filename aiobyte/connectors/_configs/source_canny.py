@@ -11,7 +11,7 @@ __all__ = ["SourceCanny"]
 
 
 class SourceCanny(Configuration):
-    "The ``source-canny`` configuration."
+    "The configuration of the source ``canny``."
 
     _kind = "source"
     _connector = "canny"

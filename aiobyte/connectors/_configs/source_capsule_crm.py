@@ -11,7 +11,7 @@ __all__ = ["SourceCapsuleCrm"]
 
 
 class SourceCapsuleCrm(Configuration):
-    "The ``source-capsule-crm`` configuration."
+    "The configuration of the source ``capsule-crm``."
 
     _kind = "source"
     _connector = "capsule-crm"

@@ -11,7 +11,7 @@ __all__ = ["SourceCaptainData"]
 
 
 class SourceCaptainData(Configuration):
-    "The ``source-captain-data`` configuration."
+    "The configuration of the source ``captain-data``."
 
     _kind = "source"
     _connector = "captain-data"

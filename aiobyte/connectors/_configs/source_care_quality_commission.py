@@ -11,7 +11,7 @@ __all__ = ["SourceCareQualityCommission"]
 
 
 class SourceCareQualityCommission(Configuration):
-    "The ``source-care-quality-commission`` configuration."
+    "The configuration of the source ``care-quality-commission``."
 
     _kind = "source"
     _connector = "care-quality-commission"

@@ -11,7 +11,7 @@ __all__ = ["SourceCart", "SourceCartAuthorizationMethod", "SourceCartCentralAPIR
 
 
 class SourceCartCentralAPIRouter(Configuration):
-    "Central API Router."
+    "Central API Router: one of the choices for ``credentials``."
 
     _required = ("auth_type", "user_name", "user_secret", "site_id",)
     auth_type: Literal["CENTRAL_API_ROUTER"] = field(default="CENTRAL_API_ROUTER")
@@ -21,7 +21,7 @@ class SourceCartCentralAPIRouter(Configuration):
 
 
 class SourceCartSingleStoreAccessToken(Configuration):
-    "Single Store Access Token."
+    "Single Store Access Token: one of the choices for ``credentials``."
 
     _required = ("auth_type", "access_token", "store_name",)
     access_token: str = field(secret=True)
@@ -30,7 +30,7 @@ class SourceCartSingleStoreAccessToken(Configuration):
 
 
 class SourceCart(Configuration):
-    "Cart.com Spec."
+    "Cart.com Spec: the configuration of the source ``cart``."
 
     _kind = "source"
     _connector = "cart"

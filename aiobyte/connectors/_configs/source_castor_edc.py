@@ -11,7 +11,7 @@ __all__ = ["SourceCastorEdc"]
 
 
 class SourceCastorEdc(Configuration):
-    "The ``source-castor-edc`` configuration."
+    "The configuration of the source ``castor-edc``."
 
     _kind = "source"
     _connector = "castor-edc"

@@ -11,7 +11,7 @@ __all__ = ["SourceChameleon"]
 
 
 class SourceChameleon(Configuration):
-    "The ``source-chameleon`` configuration."
+    "The configuration of the source ``chameleon``."
 
     _kind = "source"
     _connector = "chameleon"

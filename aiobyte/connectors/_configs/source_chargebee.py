@@ -11,7 +11,7 @@ __all__ = ["SourceChargebee"]
 
 
 class SourceChargebee(Configuration):
-    "The ``source-chargebee`` configuration."
+    "The configuration of the source ``chargebee``."
 
     _kind = "source"
     _connector = "chargebee"

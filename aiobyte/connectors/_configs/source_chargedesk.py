@@ -11,7 +11,7 @@ __all__ = ["SourceChargedesk"]
 
 
 class SourceChargedesk(Configuration):
-    "The ``source-chargedesk`` configuration."
+    "The configuration of the source ``chargedesk``."
 
     _kind = "source"
     _connector = "chargedesk"

@@ -11,7 +11,7 @@ __all__ = ["SourceChargify"]
 
 
 class SourceChargify(Configuration):
-    "The ``source-chargify`` configuration."
+    "The configuration of the source ``chargify``."
 
     _kind = "source"
     _connector = "chargify"

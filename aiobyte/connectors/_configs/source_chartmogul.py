@@ -11,7 +11,7 @@ __all__ = ["SourceChartmogul"]
 
 
 class SourceChartmogul(Configuration):
-    "The ``source-chartmogul`` configuration."
+    "The configuration of the source ``chartmogul``."
 
     _kind = "source"
     _connector = "chartmogul"

@@ -11,7 +11,7 @@ __all__ = ["SourceChurnkey"]
 
 
 class SourceChurnkey(Configuration):
-    "The ``source-churnkey`` configuration."
+    "The configuration of the source ``churnkey``."
 
     _kind = "source"
     _connector = "churnkey"

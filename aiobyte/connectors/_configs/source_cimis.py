@@ -11,7 +11,7 @@ __all__ = ["SourceCimis"]
 
 
 class SourceCimis(Configuration):
-    "The ``source-cimis`` configuration."
+    "The configuration of the source ``cimis``."
 
     _kind = "source"
     _connector = "cimis"

@@ -11,7 +11,7 @@ __all__ = ["SourceCin7"]
 
 
 class SourceCin7(Configuration):
-    "The ``source-cin7`` configuration."
+    "The configuration of the source ``cin7``."
 
     _kind = "source"
     _connector = "cin7"

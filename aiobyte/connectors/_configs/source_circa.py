@@ -11,7 +11,7 @@ __all__ = ["SourceCirca"]
 
 
 class SourceCirca(Configuration):
-    "The ``source-circa`` configuration."
+    "The configuration of the source ``circa``."
 
     _kind = "source"
     _connector = "circa"

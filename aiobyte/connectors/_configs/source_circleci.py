@@ -11,7 +11,7 @@ __all__ = ["SourceCircleci"]
 
 
 class SourceCircleci(Configuration):
-    "The ``source-circleci`` configuration."
+    "The configuration of the source ``circleci``."
 
     _kind = "source"
     _connector = "circleci"

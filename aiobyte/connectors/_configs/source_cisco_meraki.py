@@ -11,7 +11,7 @@ __all__ = ["SourceCiscoMeraki"]
 
 
 class SourceCiscoMeraki(Configuration):
-    "The ``source-cisco-meraki`` configuration."
+    "The configuration of the source ``cisco-meraki``."
 
     _kind = "source"
     _connector = "cisco-meraki"

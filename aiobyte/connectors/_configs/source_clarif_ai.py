@@ -11,7 +11,7 @@ __all__ = ["SourceClarifAi"]
 
 
 class SourceClarifAi(Configuration):
-    "The ``source-clarif-ai`` configuration."
+    "The configuration of the source ``clarif-ai``."
 
     _kind = "source"
     _connector = "clarif-ai"

@@ -11,7 +11,7 @@ __all__ = ["SourceClazar"]
 
 
 class SourceClazar(Configuration):
-    "The ``source-clazar`` configuration."
+    "The configuration of the source ``clazar``."
 
     _kind = "source"
     _connector = "clazar"

@@ -11,14 +11,14 @@ __all__ = ["SourceClickhouse", "SourceClickhouseNoTunnel", "SourceClickhousePass
 
 
 class SourceClickhouseNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class SourceClickhouseSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceClickhouseSSHKeyAuthentication(Configuration):
 
 
 class SourceClickhousePasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -40,7 +40,7 @@ class SourceClickhousePasswordAuthentication(Configuration):
 
 
 class SourceClickhouse(Configuration):
-    "ClickHouse Source Spec."
+    "ClickHouse Source Spec: the configuration of the source ``clickhouse``."
 
     _kind = "source"
     _connector = "clickhouse"

@@ -11,7 +11,7 @@ __all__ = ["SourceClickupAPI"]
 
 
 class SourceClickupAPI(Configuration):
-    "The ``source-clickup-api`` configuration."
+    "The configuration of the source ``clickup-api``."
 
     _kind = "source"
     _connector = "clickup-api"

@@ -11,7 +11,7 @@ __all__ = ["SourceClockify"]
 
 
 class SourceClockify(Configuration):
-    "The ``source-clockify`` configuration."
+    "The configuration of the source ``clockify``."
 
     _kind = "source"
     _connector = "clockify"

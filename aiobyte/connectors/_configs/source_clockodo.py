@@ -11,7 +11,7 @@ __all__ = ["SourceClockodo"]
 
 
 class SourceClockodo(Configuration):
-    "The ``source-clockodo`` configuration."
+    "The configuration of the source ``clockodo``."
 
     _kind = "source"
     _connector = "clockodo"

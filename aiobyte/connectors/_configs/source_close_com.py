@@ -11,7 +11,7 @@ __all__ = ["SourceCloseCom"]
 
 
 class SourceCloseCom(Configuration):
-    "The ``source-close-com`` configuration."
+    "The configuration of the source ``close-com``."
 
     _kind = "source"
     _connector = "close-com"

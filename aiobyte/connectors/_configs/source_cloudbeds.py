@@ -11,7 +11,7 @@ __all__ = ["SourceCloudbeds"]
 
 
 class SourceCloudbeds(Configuration):
-    "The ``source-cloudbeds`` configuration."
+    "The configuration of the source ``cloudbeds``."
 
     _kind = "source"
     _connector = "cloudbeds"

@@ -11,7 +11,7 @@ __all__ = ["SourceCoassemble"]
 
 
 class SourceCoassemble(Configuration):
-    "The ``source-coassemble`` configuration."
+    "The configuration of the source ``coassemble``."
 
     _kind = "source"
     _connector = "coassemble"

@@ -11,7 +11,7 @@ __all__ = ["SourceCoda"]
 
 
 class SourceCoda(Configuration):
-    "The ``source-coda`` configuration."
+    "The configuration of the source ``coda``."
 
     _kind = "source"
     _connector = "coda"

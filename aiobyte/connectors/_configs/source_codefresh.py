@@ -11,7 +11,7 @@ __all__ = ["SourceCodefresh"]
 
 
 class SourceCodefresh(Configuration):
-    "The ``source-codefresh`` configuration."
+    "The configuration of the source ``codefresh``."
 
     _kind = "source"
     _connector = "codefresh"

@@ -11,7 +11,7 @@ __all__ = ["SourceCoinAPI"]
 
 
 class SourceCoinAPI(Configuration):
-    "Coin API Spec."
+    "Coin API Spec: the configuration of the source ``coin-api``."
 
     _kind = "source"
     _connector = "coin-api"

@@ -11,7 +11,7 @@ __all__ = ["SourceCoingeckoCoins"]
 
 
 class SourceCoingeckoCoins(Configuration):
-    "CoinGecko Coins Spec."
+    "CoinGecko Coins Spec: the configuration of the source ``coingecko-coins``."
 
     _kind = "source"
     _connector = "coingecko-coins"

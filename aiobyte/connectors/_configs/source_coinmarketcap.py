@@ -11,7 +11,7 @@ __all__ = ["SourceCoinmarketcap"]
 
 
 class SourceCoinmarketcap(Configuration):
-    "The ``source-coinmarketcap`` configuration."
+    "The configuration of the source ``coinmarketcap``."
 
     _kind = "source"
     _connector = "coinmarketcap"

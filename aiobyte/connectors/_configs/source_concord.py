@@ -11,7 +11,7 @@ __all__ = ["SourceConcord"]
 
 
 class SourceConcord(Configuration):
-    "The ``source-concord`` configuration."
+    "The configuration of the source ``concord``."
 
     _kind = "source"
     _connector = "concord"

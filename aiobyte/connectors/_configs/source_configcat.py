@@ -11,7 +11,7 @@ __all__ = ["SourceConfigcat"]
 
 
 class SourceConfigcat(Configuration):
-    "The ``source-configcat`` configuration."
+    "The configuration of the source ``configcat``."
 
     _kind = "source"
     _connector = "configcat"

@@ -11,7 +11,7 @@ __all__ = ["SourceConfluence"]
 
 
 class SourceConfluence(Configuration):
-    "The ``source-confluence`` configuration."
+    "The configuration of the source ``confluence``."
 
     _kind = "source"
     _connector = "confluence"

@@ -11,7 +11,7 @@ __all__ = ["SourceConvertkit", "SourceConvertkitAPIKey", "SourceConvertkitAuthen
 
 
 class SourceConvertkitOAuth20(Configuration):
-    "OAuth 2.0."
+    "OAuth 2.0: one of the choices for ``credentials``."
 
     _required = ("auth_type", "client_id", "client_secret", "refresh_token",)
     access_token: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -23,7 +23,7 @@ class SourceConvertkitOAuth20(Configuration):
 
 
 class SourceConvertkitAPIKey(Configuration):
-    "API Key."
+    "API Key: one of the choices for ``credentials``."
 
     _required = ("auth_type", "api_key",)
     api_key: str = field(secret=True)
@@ -31,7 +31,7 @@ class SourceConvertkitAPIKey(Configuration):
 
 
 class SourceConvertkit(Configuration):
-    "The ``source-convertkit`` configuration."
+    "The configuration of the source ``convertkit``."
 
     _kind = "source"
     _connector = "convertkit"

@@ -11,7 +11,7 @@ __all__ = ["SourceConvex"]
 
 
 class SourceConvex(Configuration):
-    "Convex Source Spec."
+    "Convex Source Spec: the configuration of the source ``convex``."
 
     _kind = "source"
     _connector = "convex"

@@ -11,7 +11,7 @@ __all__ = ["SourceCopper"]
 
 
 class SourceCopper(Configuration):
-    "The ``source-copper`` configuration."
+    "The configuration of the source ``copper``."
 
     _kind = "source"
     _connector = "copper"

@@ -11,7 +11,7 @@ __all__ = ["SourceCouchbase"]
 
 
 class SourceCouchbase(Configuration):
-    "Couchbase Source Spec."
+    "Couchbase Source Spec: the configuration of the source ``couchbase``."
 
     _kind = "source"
     _connector = "couchbase"

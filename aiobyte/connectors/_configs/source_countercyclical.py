@@ -11,7 +11,7 @@ __all__ = ["SourceCountercyclical"]
 
 
 class SourceCountercyclical(Configuration):
-    "The ``source-countercyclical`` configuration."
+    "The configuration of the source ``countercyclical``."
 
     _kind = "source"
     _connector = "countercyclical"

@@ -11,7 +11,7 @@ __all__ = ["SourceCustomerIo"]
 
 
 class SourceCustomerIo(Configuration):
-    "The ``source-customer-io`` configuration."
+    "The configuration of the source ``customer-io``."
 
     _kind = "source"
     _connector = "customer-io"

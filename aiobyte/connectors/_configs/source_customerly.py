@@ -11,7 +11,7 @@ __all__ = ["SourceCustomerly"]
 
 
 class SourceCustomerly(Configuration):
-    "The ``source-customerly`` configuration."
+    "The configuration of the source ``customerly``."
 
     _kind = "source"
     _connector = "customerly"

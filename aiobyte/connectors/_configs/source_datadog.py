@@ -11,7 +11,7 @@ __all__ = ["SourceDatadog", "SourceDatadogQueries"]
 
 
 class SourceDatadogQueries(Configuration):
-    "The ``source-datadog`` configuration."
+    "The object in ``queries[]``."
 
     _required = ("name", "data_source", "query",)
     data_source: Literal["metrics", "cloud_cost", "logs", "rum"] = field()
@@ -20,7 +20,7 @@ class SourceDatadogQueries(Configuration):
 
 
 class SourceDatadog(Configuration):
-    "The ``source-datadog`` configuration."
+    "The configuration of the source ``datadog``."
 
     _kind = "source"
     _connector = "datadog"

@@ -11,21 +11,21 @@ __all__ = ["SourceDatagen", "SourceDatagenAllTypes", "SourceDatagenDataGeneratio
 
 
 class SourceDatagenIncremental(Configuration):
-    "Incremental."
+    "Incremental: one of the choices for ``flavor``."
 
     _required = ("data_type",)
     data_type: Literal["increment"] = field(default="increment")
 
 
 class SourceDatagenAllTypes(Configuration):
-    "All Types."
+    "All Types: one of the choices for ``flavor``."
 
     _required = ("data_type",)
     data_type: Literal["types"] = field(default="types")
 
 
 class SourceDatagen(Configuration):
-    "Data Gen Source Configuration Specification."
+    "Data Gen Source Configuration Specification: the configuration of the source ``datagen``."
 
     _kind = "source"
     _connector = "datagen"

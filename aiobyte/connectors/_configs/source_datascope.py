@@ -11,7 +11,7 @@ __all__ = ["SourceDatascope"]
 
 
 class SourceDatascope(Configuration):
-    "The ``source-datascope`` configuration."
+    "The configuration of the source ``datascope``."
 
     _kind = "source"
     _connector = "datascope"

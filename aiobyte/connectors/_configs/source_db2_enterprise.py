@@ -11,14 +11,14 @@ __all__ = ["SourceDb2Enterprise", "SourceDb2EnterpriseCdc", "SourceDb2Enterprise
 
 
 class SourceDb2EnterpriseScanChangesWithUserDefinedCursor(Configuration):
-    "Scan Changes with User Defined Cursor."
+    "Scan Changes with User Defined Cursor: one of the choices for ``cursor``."
 
     _required = ("cursor_method",)
     cursor_method: Literal["user_defined"] = field(default="user_defined")
 
 
 class SourceDb2EnterpriseCdc(Configuration):
-    "Read Changes using Change Data Capture (CDC)."
+    "Read Changes using Change Data Capture (CDC): one of the choices for ``cursor``."
 
     _required = ("cursor_method",)
     cursor_method: Literal["cdc"] = field(default="cdc")
@@ -26,14 +26,14 @@ class SourceDb2EnterpriseCdc(Configuration):
 
 
 class SourceDb2EnterpriseUnencrypted(Configuration):
-    "Unencrypted."
+    "Unencrypted: one of the choices for ``encryption``."
 
     _required = ("encryption_method",)
     encryption_method: Literal["unencrypted"] = field(default="unencrypted")
 
 
 class SourceDb2EnterpriseTLSEncryptedVerifyCertificate(Configuration):
-    "TLS Encrypted (verify certificate)."
+    "TLS Encrypted (verify certificate): one of the choices for ``encryption``."
 
     _required = ("encryption_method", "ssl_certificate",)
     encryption_method: Literal["encrypted_verify_certificate"] = field(default="encrypted_verify_certificate")
@@ -41,14 +41,14 @@ class SourceDb2EnterpriseTLSEncryptedVerifyCertificate(Configuration):
 
 
 class SourceDb2EnterpriseNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class SourceDb2EnterpriseSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -59,7 +59,7 @@ class SourceDb2EnterpriseSSHKeyAuthentication(Configuration):
 
 
 class SourceDb2EnterprisePasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -70,7 +70,7 @@ class SourceDb2EnterprisePasswordAuthentication(Configuration):
 
 
 class SourceDb2Enterprise(Configuration):
-    "Db2 Source Spec."
+    "Db2 Source Spec: the configuration of the source ``db2-enterprise``."
 
     _kind = "source"
     _connector = "db2-enterprise"

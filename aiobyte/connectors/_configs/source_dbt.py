@@ -11,7 +11,7 @@ __all__ = ["SourceDbt"]
 
 
 class SourceDbt(Configuration):
-    "The ``source-dbt`` configuration."
+    "The configuration of the source ``dbt``."
 
     _kind = "source"
     _connector = "dbt"

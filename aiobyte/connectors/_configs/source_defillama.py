@@ -11,7 +11,7 @@ __all__ = ["SourceDefillama"]
 
 
 class SourceDefillama(Configuration):
-    "The ``source-defillama`` configuration."
+    "The configuration of the source ``defillama``."
 
     _kind = "source"
     _connector = "defillama"

@@ -11,7 +11,7 @@ __all__ = ["SourceDelighted"]
 
 
 class SourceDelighted(Configuration):
-    "Delighted Spec."
+    "Delighted Spec: the configuration of the source ``delighted``."
 
     _kind = "source"
     _connector = "delighted"

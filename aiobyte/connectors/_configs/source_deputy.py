@@ -11,7 +11,7 @@ __all__ = ["SourceDeputy"]
 
 
 class SourceDeputy(Configuration):
-    "The ``source-deputy`` configuration."
+    "The configuration of the source ``deputy``."
 
     _kind = "source"
     _connector = "deputy"

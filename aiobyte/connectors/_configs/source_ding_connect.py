@@ -11,7 +11,7 @@ __all__ = ["SourceDingConnect"]
 
 
 class SourceDingConnect(Configuration):
-    "The ``source-ding-connect`` configuration."
+    "The configuration of the source ``ding-connect``."
 
     _kind = "source"
     _connector = "ding-connect"

@@ -11,7 +11,7 @@ __all__ = ["SourceDixa"]
 
 
 class SourceDixa(Configuration):
-    "The ``source-dixa`` configuration."
+    "The configuration of the source ``dixa``."
 
     _kind = "source"
     _connector = "dixa"

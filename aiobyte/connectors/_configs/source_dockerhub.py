@@ -11,7 +11,7 @@ __all__ = ["SourceDockerhub"]
 
 
 class SourceDockerhub(Configuration):
-    "The ``source-dockerhub`` configuration."
+    "The configuration of the source ``dockerhub``."
 
     _kind = "source"
     _connector = "dockerhub"

@@ -11,7 +11,7 @@ __all__ = ["SourceDocuseal"]
 
 
 class SourceDocuseal(Configuration):
-    "The ``source-docuseal`` configuration."
+    "The configuration of the source ``docuseal``."
 
     _kind = "source"
     _connector = "docuseal"

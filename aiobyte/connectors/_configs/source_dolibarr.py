@@ -11,7 +11,7 @@ __all__ = ["SourceDolibarr"]
 
 
 class SourceDolibarr(Configuration):
-    "The ``source-dolibarr`` configuration."
+    "The configuration of the source ``dolibarr``."
 
     _kind = "source"
     _connector = "dolibarr"

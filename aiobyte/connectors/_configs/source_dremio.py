@@ -11,7 +11,7 @@ __all__ = ["SourceDremio"]
 
 
 class SourceDremio(Configuration):
-    "Dremio Spec."
+    "Dremio Spec: the configuration of the source ``dremio``."
 
     _kind = "source"
     _connector = "dremio"

@@ -11,7 +11,7 @@ __all__ = ["SourceDrift", "SourceDriftAccessToken", "SourceDriftAuthorizationMet
 
 
 class SourceDriftOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "access_token", "refresh_token",)
     access_token: str = field(secret=True)
@@ -22,7 +22,7 @@ class SourceDriftOAuth20(Configuration):
 
 
 class SourceDriftAccessToken(Configuration):
-    "Access Token."
+    "Access Token: one of the choices for ``credentials``."
 
     _required = ("access_token",)
     access_token: str = field(secret=True)
@@ -30,7 +30,7 @@ class SourceDriftAccessToken(Configuration):
 
 
 class SourceDrift(Configuration):
-    "The ``source-drift`` configuration."
+    "The configuration of the source ``drift``."
 
     _kind = "source"
     _connector = "drift"

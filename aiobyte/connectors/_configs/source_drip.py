@@ -11,7 +11,7 @@ __all__ = ["SourceDrip"]
 
 
 class SourceDrip(Configuration):
-    "The ``source-drip`` configuration."
+    "The configuration of the source ``drip``."
 
     _kind = "source"
     _connector = "drip"

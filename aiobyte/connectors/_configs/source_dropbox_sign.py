@@ -11,7 +11,7 @@ __all__ = ["SourceDropboxSign"]
 
 
 class SourceDropboxSign(Configuration):
-    "The ``source-dropbox-sign`` configuration."
+    "The configuration of the source ``dropbox-sign``."
 
     _kind = "source"
     _connector = "dropbox-sign"

@@ -11,7 +11,7 @@ __all__ = ["SourceDwolla"]
 
 
 class SourceDwolla(Configuration):
-    "The ``source-dwolla`` configuration."
+    "The configuration of the source ``dwolla``."
 
     _kind = "source"
     _connector = "dwolla"

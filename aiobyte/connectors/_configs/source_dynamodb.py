@@ -11,7 +11,7 @@ __all__ = ["SourceDynamodb", "SourceDynamodbAuthenticateViaAccessKeys", "SourceD
 
 
 class SourceDynamodbAuthenticateViaAccessKeys(Configuration):
-    "Authenticate via Access Keys."
+    "Authenticate via Access Keys: one of the choices for ``credentials``."
 
     _required = ("access_key_id", "secret_access_key",)
     access_key_id: str = field(secret=True)
@@ -20,13 +20,13 @@ class SourceDynamodbAuthenticateViaAccessKeys(Configuration):
 
 
 class SourceDynamodbRoleBasedAuthentication(Configuration):
-    "Role Based Authentication."
+    "Role Based Authentication: one of the choices for ``credentials``."
 
     auth_type: Literal["Role"] = field(default="Role")
 
 
 class SourceDynamodb(Configuration):
-    "Dynamodb Source Spec."
+    "Dynamodb Source Spec: the configuration of the source ``dynamodb``."
 
     _kind = "source"
     _connector = "dynamodb"

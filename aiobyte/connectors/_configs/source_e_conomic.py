@@ -11,7 +11,7 @@ __all__ = ["SourceEConomic"]
 
 
 class SourceEConomic(Configuration):
-    "The ``source-e-conomic`` configuration."
+    "The configuration of the source ``e-conomic``."
 
     _kind = "source"
     _connector = "e-conomic"

@@ -11,7 +11,7 @@ __all__ = ["SourceEasypost"]
 
 
 class SourceEasypost(Configuration):
-    "The ``source-easypost`` configuration."
+    "The configuration of the source ``easypost``."
 
     _kind = "source"
     _connector = "easypost"

@@ -11,7 +11,7 @@ __all__ = ["SourceEasypromos"]
 
 
 class SourceEasypromos(Configuration):
-    "The ``source-easypromos`` configuration."
+    "The configuration of the source ``easypromos``."
 
     _kind = "source"
     _connector = "easypromos"

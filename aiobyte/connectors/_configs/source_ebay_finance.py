@@ -11,7 +11,7 @@ __all__ = ["SourceEbayFinance"]
 
 
 class SourceEbayFinance(Configuration):
-    "The ``source-ebay-finance`` configuration."
+    "The configuration of the source ``ebay-finance``."
 
     _kind = "source"
     _connector = "ebay-finance"

@@ -11,7 +11,7 @@ __all__ = ["SourceEbayFulfillment"]
 
 
 class SourceEbayFulfillment(Configuration):
-    "The ``source-ebay-fulfillment`` configuration."
+    "The configuration of the source ``ebay-fulfillment``."
 
     _kind = "source"
     _connector = "ebay-fulfillment"

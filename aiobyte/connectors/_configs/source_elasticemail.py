@@ -11,7 +11,7 @@ __all__ = ["SourceElasticemail"]
 
 
 class SourceElasticemail(Configuration):
-    "The ``source-elasticemail`` configuration."
+    "The configuration of the source ``elasticemail``."
 
     _kind = "source"
     _connector = "elasticemail"

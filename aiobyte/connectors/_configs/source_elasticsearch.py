@@ -11,14 +11,14 @@ __all__ = ["SourceElasticsearch", "SourceElasticsearchAPIKeySecret", "SourceElas
 
 
 class SourceElasticsearchNone(Configuration):
-    "None."
+    "None: one of the choices for ``authenticationMethod``."
 
     _required = ("method",)
     method: Literal["none"] = field(default="none")
 
 
 class SourceElasticsearchAPIKeySecret(Configuration):
-    "Api Key/Secret."
+    "Api Key/Secret: one of the choices for ``authenticationMethod``."
 
     _required = ("method", "apiKeyId", "apiKeySecret",)
     api_key_id: str = field(name="apiKeyId")
@@ -27,7 +27,7 @@ class SourceElasticsearchAPIKeySecret(Configuration):
 
 
 class SourceElasticsearchUsernamePassword(Configuration):
-    "Username/Password."
+    "Username/Password: one of the choices for ``authenticationMethod``."
 
     _required = ("method", "username", "password",)
     method: Literal["basic"] = field(default="basic")
@@ -36,7 +36,7 @@ class SourceElasticsearchUsernamePassword(Configuration):
 
 
 class SourceElasticsearch(Configuration):
-    "Elasticsearch Connection Configuration."
+    "Elasticsearch Connection Configuration: the configuration of the source ``elasticsearch``."
 
     _kind = "source"
     _connector = "elasticsearch"

@@ -11,7 +11,7 @@ __all__ = ["SourceEmailoctopus"]
 
 
 class SourceEmailoctopus(Configuration):
-    "The ``source-emailoctopus`` configuration."
+    "The configuration of the source ``emailoctopus``."
 
     _kind = "source"
     _connector = "emailoctopus"

@@ -11,7 +11,7 @@ __all__ = ["SourceEmploymentHero"]
 
 
 class SourceEmploymentHero(Configuration):
-    "The ``source-employment-hero`` configuration."
+    "The configuration of the source ``employment-hero``."
 
     _kind = "source"
     _connector = "employment-hero"

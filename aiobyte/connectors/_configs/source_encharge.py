@@ -11,7 +11,7 @@ __all__ = ["SourceEncharge"]
 
 
 class SourceEncharge(Configuration):
-    "The ``source-encharge`` configuration."
+    "The configuration of the source ``encharge``."
 
     _kind = "source"
     _connector = "encharge"

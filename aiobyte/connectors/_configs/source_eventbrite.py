@@ -11,7 +11,7 @@ __all__ = ["SourceEventbrite"]
 
 
 class SourceEventbrite(Configuration):
-    "The ``source-eventbrite`` configuration."
+    "The configuration of the source ``eventbrite``."
 
     _kind = "source"
     _connector = "eventbrite"

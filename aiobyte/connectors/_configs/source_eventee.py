@@ -11,7 +11,7 @@ __all__ = ["SourceEventee"]
 
 
 class SourceEventee(Configuration):
-    "The ``source-eventee`` configuration."
+    "The configuration of the source ``eventee``."
 
     _kind = "source"
     _connector = "eventee"

@@ -11,7 +11,7 @@ __all__ = ["SourceEventzilla"]
 
 
 class SourceEventzilla(Configuration):
-    "The ``source-eventzilla`` configuration."
+    "The configuration of the source ``eventzilla``."
 
     _kind = "source"
     _connector = "eventzilla"

@@ -11,7 +11,7 @@ __all__ = ["SourceEverhour"]
 
 
 class SourceEverhour(Configuration):
-    "The ``source-everhour`` configuration."
+    "The configuration of the source ``everhour``."
 
     _kind = "source"
     _connector = "everhour"

@@ -11,7 +11,7 @@ __all__ = ["SourceExchangeRates"]
 
 
 class SourceExchangeRates(Configuration):
-    "exchangeratesapi.io Source Spec."
+    "exchangeratesapi.io Source Spec: the configuration of the source ``exchange-rates``."
 
     _kind = "source"
     _connector = "exchange-rates"

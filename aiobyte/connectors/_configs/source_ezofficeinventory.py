@@ -11,7 +11,7 @@ __all__ = ["SourceEzofficeinventory"]
 
 
 class SourceEzofficeinventory(Configuration):
-    "The ``source-ezofficeinventory`` configuration."
+    "The configuration of the source ``ezofficeinventory``."
 
     _kind = "source"
     _connector = "ezofficeinventory"

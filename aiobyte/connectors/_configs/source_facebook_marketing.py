@@ -11,7 +11,7 @@ __all__ = ["SourceFacebookMarketing", "SourceFacebookMarketingAuthenticateViaFac
 
 
 class SourceFacebookMarketingAuthenticateViaFacebookMarketingOauth(Configuration):
-    "Authenticate via Facebook Marketing (Oauth)."
+    "Authenticate via Facebook Marketing (Oauth): one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "auth_type",)
     access_token: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -21,7 +21,7 @@ class SourceFacebookMarketingAuthenticateViaFacebookMarketingOauth(Configuration
 
 
 class SourceFacebookMarketingServiceAccountKeyAuthentication(Configuration):
-    "Service Account Key Authentication."
+    "Service Account Key Authentication: one of the choices for ``credentials``."
 
     _required = ("access_token", "auth_type",)
     access_token: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceFacebookMarketingServiceAccountKeyAuthentication(Configuration):
 
 
 class SourceFacebookMarketingCustomInsights(Configuration):
-    "InsightConfig."
+    "InsightConfig: the object in ``custom_insights[]``."
 
     _required = ("name",)
     action_breakdowns: list[Literal["action_canvas_component_name", "action_carousel_card_id", "action_carousel_card_name", "action_destination", "action_device", "action_reaction", "action_target_id", "action_type", "action_video_sound", "action_video_type", "conversion_destination", "matched_persona_id", "matched_persona_name", "signal_source_bucket", "standard_event_content_type"]] | None | UnsetType = field(default=UNSET)
@@ -45,7 +45,7 @@ class SourceFacebookMarketingCustomInsights(Configuration):
 
 
 class SourceFacebookMarketing(Configuration):
-    "Source Facebook Marketing."
+    "Source Facebook Marketing: the configuration of the source ``facebook-marketing``."
 
     _kind = "source"
     _connector = "facebook-marketing"

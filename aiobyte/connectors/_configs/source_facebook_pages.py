@@ -11,7 +11,7 @@ __all__ = ["SourceFacebookPages"]
 
 
 class SourceFacebookPages(Configuration):
-    "Facebook Pages Spec."
+    "Facebook Pages Spec: the configuration of the source ``facebook-pages``."
 
     _kind = "source"
     _connector = "facebook-pages"

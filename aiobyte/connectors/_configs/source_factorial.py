@@ -11,7 +11,7 @@ __all__ = ["SourceFactorial"]
 
 
 class SourceFactorial(Configuration):
-    "The ``source-factorial`` configuration."
+    "The configuration of the source ``factorial``."
 
     _kind = "source"
     _connector = "factorial"

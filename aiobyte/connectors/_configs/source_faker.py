@@ -11,7 +11,7 @@ __all__ = ["SourceFaker"]
 
 
 class SourceFaker(Configuration):
-    "Faker Source Spec."
+    "Faker Source Spec: the configuration of the source ``faker``."
 
     _kind = "source"
     _connector = "faker"

@@ -11,7 +11,7 @@ __all__ = ["SourceFastbill"]
 
 
 class SourceFastbill(Configuration):
-    "The ``source-fastbill`` configuration."
+    "The configuration of the source ``fastbill``."
 
     _kind = "source"
     _connector = "fastbill"

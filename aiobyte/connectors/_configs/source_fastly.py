@@ -11,7 +11,7 @@ __all__ = ["SourceFastly"]
 
 
 class SourceFastly(Configuration):
-    "The ``source-fastly`` configuration."
+    "The configuration of the source ``fastly``."
 
     _kind = "source"
     _connector = "fastly"

@@ -11,14 +11,14 @@ __all__ = ["SourceFauna", "SourceFaunaCollection", "SourceFaunaDeletionMode", "S
 
 
 class SourceFaunaDisabled(Configuration):
-    "Disabled."
+    "Disabled: one of the choices for ``deletions``."
 
     _required = ("deletion_mode",)
     deletion_mode: Literal["ignore"] = field(default="ignore")
 
 
 class SourceFaunaEnabled(Configuration):
-    "Enabled."
+    "Enabled: one of the choices for ``deletions``."
 
     _required = ("deletion_mode", "column",)
     column: str = field()
@@ -26,7 +26,7 @@ class SourceFaunaEnabled(Configuration):
 
 
 class SourceFaunaCollection(Configuration):
-    "Collection."
+    "Collection: the object in ``collection``."
 
     _required = ("page_size", "deletions",)
     deletions: SourceFaunaDeletionMode = field(wrap=choice(SourceFaunaDisabled, SourceFaunaEnabled))
@@ -34,7 +34,7 @@ class SourceFaunaCollection(Configuration):
 
 
 class SourceFauna(Configuration):
-    "Fauna Spec."
+    "Fauna Spec: the configuration of the source ``fauna``."
 
     _kind = "source"
     _connector = "fauna"

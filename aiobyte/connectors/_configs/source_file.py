@@ -11,7 +11,7 @@ __all__ = ["SourceFile", "SourceFileAzBlobAzureBlobStorage", "SourceFileGCSGoogl
 
 
 class SourceFileHTTPSPublicWeb(Configuration):
-    "HTTPS: Public Web."
+    "HTTPS: Public Web: one of the choices for ``provider``."
 
     _required = ("storage",)
     storage: Literal["HTTPS"] = field(default="HTTPS")
@@ -19,7 +19,7 @@ class SourceFileHTTPSPublicWeb(Configuration):
 
 
 class SourceFileGCSGoogleCloudStorage(Configuration):
-    "GCS: Google Cloud Storage."
+    "GCS: Google Cloud Storage: one of the choices for ``provider``."
 
     _required = ("storage",)
     service_account_json: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -27,7 +27,7 @@ class SourceFileGCSGoogleCloudStorage(Configuration):
 
 
 class SourceFileS3AmazonWebServices(Configuration):
-    "S3: Amazon Web Services."
+    "S3: Amazon Web Services: one of the choices for ``provider``."
 
     _required = ("storage",)
     aws_access_key_id: str | None | UnsetType = field(default=UNSET)
@@ -36,7 +36,7 @@ class SourceFileS3AmazonWebServices(Configuration):
 
 
 class SourceFileAzBlobAzureBlobStorage(Configuration):
-    "AzBlob: Azure Blob Storage."
+    "AzBlob: Azure Blob Storage: one of the choices for ``provider``."
 
     _required = ("storage", "storage_account",)
     sas_token: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -46,7 +46,7 @@ class SourceFileAzBlobAzureBlobStorage(Configuration):
 
 
 class SourceFileSSHSecureShell(Configuration):
-    "SSH: Secure Shell."
+    "SSH: Secure Shell: one of the choices for ``provider``."
 
     _required = ("storage", "user", "host",)
     host: str = field()
@@ -57,7 +57,7 @@ class SourceFileSSHSecureShell(Configuration):
 
 
 class SourceFileSCPSecureCopyProtocol(Configuration):
-    "SCP: Secure copy protocol."
+    "SCP: Secure copy protocol: one of the choices for ``provider``."
 
     _required = ("storage", "user", "host",)
     host: str = field()
@@ -68,7 +68,7 @@ class SourceFileSCPSecureCopyProtocol(Configuration):
 
 
 class SourceFileSFTPSecureFileTransferProtocol(Configuration):
-    "SFTP: Secure File Transfer Protocol."
+    "SFTP: Secure File Transfer Protocol: one of the choices for ``provider``."
 
     _required = ("storage", "user", "host",)
     host: str = field()
@@ -79,14 +79,14 @@ class SourceFileSFTPSecureFileTransferProtocol(Configuration):
 
 
 class SourceFileLocalFilesystemLimited(Configuration):
-    "Local Filesystem (limited)."
+    "Local Filesystem (limited): one of the choices for ``provider``."
 
     _required = ("storage",)
     storage: Literal["local"] = field(default="local")
 
 
 class SourceFile(Configuration):
-    "File Source Spec."
+    "File Source Spec: the configuration of the source ``file``."
 
     _kind = "source"
     _connector = "file"

@@ -11,7 +11,7 @@ __all__ = ["SourceFillout"]
 
 
 class SourceFillout(Configuration):
-    "The ``source-fillout`` configuration."
+    "The configuration of the source ``fillout``."
 
     _kind = "source"
     _connector = "fillout"

@@ -11,7 +11,7 @@ __all__ = ["SourceFinage"]
 
 
 class SourceFinage(Configuration):
-    "The ``source-finage`` configuration."
+    "The configuration of the source ``finage``."
 
     _kind = "source"
     _connector = "finage"

@@ -11,7 +11,7 @@ __all__ = ["SourceFinancialModelling"]
 
 
 class SourceFinancialModelling(Configuration):
-    "The ``source-financial-modelling`` configuration."
+    "The configuration of the source ``financial-modelling``."
 
     _kind = "source"
     _connector = "financial-modelling"

@@ -11,7 +11,7 @@ __all__ = ["SourceFinnhub"]
 
 
 class SourceFinnhub(Configuration):
-    "The ``source-finnhub`` configuration."
+    "The configuration of the source ``finnhub``."
 
     _kind = "source"
     _connector = "finnhub"

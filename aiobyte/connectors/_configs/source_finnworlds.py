@@ -11,7 +11,7 @@ __all__ = ["SourceFinnworlds"]
 
 
 class SourceFinnworlds(Configuration):
-    "The ``source-finnworlds`` configuration."
+    "The configuration of the source ``finnworlds``."
 
     _kind = "source"
     _connector = "finnworlds"

@@ -11,7 +11,7 @@ __all__ = ["SourceFirebolt"]
 
 
 class SourceFirebolt(Configuration):
-    "Firebolt Spec."
+    "Firebolt Spec: the configuration of the source ``firebolt``."
 
     _kind = "source"
     _connector = "firebolt"

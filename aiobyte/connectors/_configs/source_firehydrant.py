@@ -11,7 +11,7 @@ __all__ = ["SourceFirehydrant"]
 
 
 class SourceFirehydrant(Configuration):
-    "The ``source-firehydrant`` configuration."
+    "The configuration of the source ``firehydrant``."
 
     _kind = "source"
     _connector = "firehydrant"

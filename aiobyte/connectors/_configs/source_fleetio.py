@@ -11,7 +11,7 @@ __all__ = ["SourceFleetio"]
 
 
 class SourceFleetio(Configuration):
-    "The ``source-fleetio`` configuration."
+    "The configuration of the source ``fleetio``."
 
     _kind = "source"
     _connector = "fleetio"

@@ -11,7 +11,7 @@ __all__ = ["SourceFlexmail"]
 
 
 class SourceFlexmail(Configuration):
-    "The ``source-flexmail`` configuration."
+    "The configuration of the source ``flexmail``."
 
     _kind = "source"
     _connector = "flexmail"

@@ -11,7 +11,7 @@ __all__ = ["SourceFlexport"]
 
 
 class SourceFlexport(Configuration):
-    "The ``source-flexport`` configuration."
+    "The configuration of the source ``flexport``."
 
     _kind = "source"
     _connector = "flexport"

@@ -11,7 +11,7 @@ __all__ = ["SourceFloat"]
 
 
 class SourceFloat(Configuration):
-    "The ``source-float`` configuration."
+    "The configuration of the source ``float``."
 
     _kind = "source"
     _connector = "float"

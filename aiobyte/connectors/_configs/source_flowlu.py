@@ -11,7 +11,7 @@ __all__ = ["SourceFlowlu"]
 
 
 class SourceFlowlu(Configuration):
-    "The ``source-flowlu`` configuration."
+    "The configuration of the source ``flowlu``."
 
     _kind = "source"
     _connector = "flowlu"

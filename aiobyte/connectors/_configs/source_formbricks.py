@@ -11,7 +11,7 @@ __all__ = ["SourceFormbricks"]
 
 
 class SourceFormbricks(Configuration):
-    "The ``source-formbricks`` configuration."
+    "The configuration of the source ``formbricks``."
 
     _kind = "source"
     _connector = "formbricks"

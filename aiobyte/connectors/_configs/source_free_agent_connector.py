@@ -11,7 +11,7 @@ __all__ = ["SourceFreeAgentConnector"]
 
 
 class SourceFreeAgentConnector(Configuration):
-    "The ``source-free-agent-connector`` configuration."
+    "The configuration of the source ``free-agent-connector``."
 
     _kind = "source"
     _connector = "free-agent-connector"

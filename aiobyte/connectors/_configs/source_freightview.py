@@ -11,7 +11,7 @@ __all__ = ["SourceFreightview"]
 
 
 class SourceFreightview(Configuration):
-    "The ``source-freightview`` configuration."
+    "The configuration of the source ``freightview``."
 
     _kind = "source"
     _connector = "freightview"

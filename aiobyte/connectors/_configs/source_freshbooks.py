@@ -11,7 +11,7 @@ __all__ = ["SourceFreshbooks"]
 
 
 class SourceFreshbooks(Configuration):
-    "The ``source-freshbooks`` configuration."
+    "The configuration of the source ``freshbooks``."
 
     _kind = "source"
     _connector = "freshbooks"

@@ -11,7 +11,7 @@ __all__ = ["SourceFreshcaller"]
 
 
 class SourceFreshcaller(Configuration):
-    "Freshcaller Spec."
+    "Freshcaller Spec: the configuration of the source ``freshcaller``."
 
     _kind = "source"
     _connector = "freshcaller"

@@ -11,7 +11,7 @@ __all__ = ["SourceFreshchat"]
 
 
 class SourceFreshchat(Configuration):
-    "The ``source-freshchat`` configuration."
+    "The configuration of the source ``freshchat``."
 
     _kind = "source"
     _connector = "freshchat"

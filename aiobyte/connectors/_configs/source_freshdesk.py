@@ -11,7 +11,7 @@ __all__ = ["SourceFreshdesk", "SourceFreshdeskCustomPlan", "SourceFreshdeskEnter
 
 
 class SourceFreshdeskFreePlan(Configuration):
-    "Free Plan."
+    "Free Plan: one of the choices for ``rate_limit_plan``."
 
     contacts_rate_limit: Literal[50] = field(default=50)
     general_rate_limit: Literal[50] = field(default=50)
@@ -20,7 +20,7 @@ class SourceFreshdeskFreePlan(Configuration):
 
 
 class SourceFreshdeskGrowthPlan(Configuration):
-    "Growth Plan."
+    "Growth Plan: one of the choices for ``rate_limit_plan``."
 
     contacts_rate_limit: Literal[20] = field(default=20)
     general_rate_limit: Literal[200] = field(default=200)
@@ -29,7 +29,7 @@ class SourceFreshdeskGrowthPlan(Configuration):
 
 
 class SourceFreshdeskProPlan(Configuration):
-    "Pro Plan."
+    "Pro Plan: one of the choices for ``rate_limit_plan``."
 
     contacts_rate_limit: Literal[100] = field(default=100)
     general_rate_limit: Literal[400] = field(default=400)
@@ -38,7 +38,7 @@ class SourceFreshdeskProPlan(Configuration):
 
 
 class SourceFreshdeskEnterprisePlan(Configuration):
-    "Enterprise Plan."
+    "Enterprise Plan: one of the choices for ``rate_limit_plan``."
 
     contacts_rate_limit: Literal[200] = field(default=200)
     general_rate_limit: Literal[700] = field(default=700)
@@ -47,7 +47,7 @@ class SourceFreshdeskEnterprisePlan(Configuration):
 
 
 class SourceFreshdeskCustomPlan(Configuration):
-    "Custom Plan."
+    "Custom Plan: one of the choices for ``rate_limit_plan``."
 
     contacts_rate_limit: int | None | UnsetType = field(default=UNSET)
     general_rate_limit: int | None | UnsetType = field(default=UNSET)
@@ -56,7 +56,7 @@ class SourceFreshdeskCustomPlan(Configuration):
 
 
 class SourceFreshdesk(Configuration):
-    "The ``source-freshdesk`` configuration."
+    "The configuration of the source ``freshdesk``."
 
     _kind = "source"
     _connector = "freshdesk"

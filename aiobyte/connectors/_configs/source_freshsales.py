@@ -11,7 +11,7 @@ __all__ = ["SourceFreshsales"]
 
 
 class SourceFreshsales(Configuration):
-    "The ``source-freshsales`` configuration."
+    "The configuration of the source ``freshsales``."
 
     _kind = "source"
     _connector = "freshsales"

@@ -11,7 +11,7 @@ __all__ = ["SourceFreshservice"]
 
 
 class SourceFreshservice(Configuration):
-    "The ``source-freshservice`` configuration."
+    "The configuration of the source ``freshservice``."
 
     _kind = "source"
     _connector = "freshservice"

@@ -11,7 +11,7 @@ __all__ = ["SourceFront"]
 
 
 class SourceFront(Configuration):
-    "The ``source-front`` configuration."
+    "The configuration of the source ``front``."
 
     _kind = "source"
     _connector = "front"

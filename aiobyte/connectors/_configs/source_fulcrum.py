@@ -11,7 +11,7 @@ __all__ = ["SourceFulcrum"]
 
 
 class SourceFulcrum(Configuration):
-    "The ``source-fulcrum`` configuration."
+    "The configuration of the source ``fulcrum``."
 
     _kind = "source"
     _connector = "fulcrum"

@@ -11,7 +11,7 @@ __all__ = ["SourceFullstory"]
 
 
 class SourceFullstory(Configuration):
-    "The ``source-fullstory`` configuration."
+    "The configuration of the source ``fullstory``."
 
     _kind = "source"
     _connector = "fullstory"

@@ -11,7 +11,7 @@ __all__ = ["SourceGainsightPx"]
 
 
 class SourceGainsightPx(Configuration):
-    "The ``source-gainsight-px`` configuration."
+    "The configuration of the source ``gainsight-px``."
 
     _kind = "source"
     _connector = "gainsight-px"

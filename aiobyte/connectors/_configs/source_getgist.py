@@ -11,7 +11,7 @@ __all__ = ["SourceGetgist"]
 
 
 class SourceGetgist(Configuration):
-    "The ``source-getgist`` configuration."
+    "The configuration of the source ``getgist``."
 
     _kind = "source"
     _connector = "getgist"

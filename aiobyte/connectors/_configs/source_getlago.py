@@ -11,7 +11,7 @@ __all__ = ["SourceGetlago"]
 
 
 class SourceGetlago(Configuration):
-    "The ``source-getlago`` configuration."
+    "The configuration of the source ``getlago``."
 
     _kind = "source"
     _connector = "getlago"

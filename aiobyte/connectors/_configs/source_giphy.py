@@ -11,7 +11,7 @@ __all__ = ["SourceGiphy"]
 
 
 class SourceGiphy(Configuration):
-    "The ``source-giphy`` configuration."
+    "The configuration of the source ``giphy``."
 
     _kind = "source"
     _connector = "giphy"

@@ -11,7 +11,7 @@ __all__ = ["SourceGitbook"]
 
 
 class SourceGitbook(Configuration):
-    "The ``source-gitbook`` configuration."
+    "The configuration of the source ``gitbook``."
 
     _kind = "source"
     _connector = "gitbook"

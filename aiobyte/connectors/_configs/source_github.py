@@ -11,7 +11,7 @@ __all__ = ["SourceGithub", "SourceGithubAuthentication", "SourceGithubOAuth", "S
 
 
 class SourceGithubOAuth(Configuration):
-    "OAuth."
+    "OAuth: one of the choices for ``credentials``."
 
     _required = ("access_token",)
     access_token: str = field(secret=True)
@@ -21,7 +21,7 @@ class SourceGithubOAuth(Configuration):
 
 
 class SourceGithubPersonalAccessToken(Configuration):
-    "Personal Access Token."
+    "Personal Access Token: one of the choices for ``credentials``."
 
     _required = ("personal_access_token",)
     option_title: Literal["PAT Credentials"] = field(default="PAT Credentials")
@@ -29,7 +29,7 @@ class SourceGithubPersonalAccessToken(Configuration):
 
 
 class SourceGithub(Configuration):
-    "GitHub Source Spec."
+    "GitHub Source Spec: the configuration of the source ``github``."
 
     _kind = "source"
     _connector = "github"

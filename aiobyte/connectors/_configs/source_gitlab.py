@@ -11,7 +11,7 @@ __all__ = ["SourceGitlab", "SourceGitlabAuthorizationMethod", "SourceGitlabOAuth
 
 
 class SourceGitlabOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token", "access_token", "token_expiry_date",)
     access_token: str = field(secret=True)
@@ -23,7 +23,7 @@ class SourceGitlabOAuth20(Configuration):
 
 
 class SourceGitlabPrivateToken(Configuration):
-    "Private Token."
+    "Private Token: one of the choices for ``credentials``."
 
     _required = ("access_token",)
     access_token: str = field(secret=True)
@@ -31,7 +31,7 @@ class SourceGitlabPrivateToken(Configuration):
 
 
 class SourceGitlab(Configuration):
-    "Source Gitlab Spec."
+    "Source Gitlab Spec: the configuration of the source ``gitlab``."
 
     _kind = "source"
     _connector = "gitlab"

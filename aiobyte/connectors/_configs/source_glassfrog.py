@@ -11,7 +11,7 @@ __all__ = ["SourceGlassfrog"]
 
 
 class SourceGlassfrog(Configuration):
-    "The ``source-glassfrog`` configuration."
+    "The configuration of the source ``glassfrog``."
 
     _kind = "source"
     _connector = "glassfrog"

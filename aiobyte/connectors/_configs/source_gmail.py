@@ -11,7 +11,7 @@ __all__ = ["SourceGmail"]
 
 
 class SourceGmail(Configuration):
-    "The ``source-gmail`` configuration."
+    "The configuration of the source ``gmail``."
 
     _kind = "source"
     _connector = "gmail"

@@ -11,7 +11,7 @@ __all__ = ["SourceGnews"]
 
 
 class SourceGnews(Configuration):
-    "Gnews Spec."
+    "Gnews Spec: the configuration of the source ``gnews``."
 
     _kind = "source"
     _connector = "gnews"

@@ -11,7 +11,7 @@ __all__ = ["SourceGocardless"]
 
 
 class SourceGocardless(Configuration):
-    "The ``source-gocardless`` configuration."
+    "The configuration of the source ``gocardless``."
 
     _kind = "source"
     _connector = "gocardless"

@@ -11,7 +11,7 @@ __all__ = ["SourceGoldcast"]
 
 
 class SourceGoldcast(Configuration):
-    "goldcast.io Source Spec."
+    "goldcast.io Source Spec: the configuration of the source ``goldcast``."
 
     _kind = "source"
     _connector = "goldcast"

@@ -11,7 +11,7 @@ __all__ = ["SourceGologin"]
 
 
 class SourceGologin(Configuration):
-    "The ``source-gologin`` configuration."
+    "The configuration of the source ``gologin``."
 
     _kind = "source"
     _connector = "gologin"

@@ -11,7 +11,7 @@ __all__ = ["SourceGong"]
 
 
 class SourceGong(Configuration):
-    "The ``source-gong`` configuration."
+    "The configuration of the source ``gong``."
 
     _kind = "source"
     _connector = "gong"

@@ -11,7 +11,7 @@ __all__ = ["SourceGoogleAds", "SourceGoogleAdsCustomGAQLQueries", "SourceGoogleA
 
 
 class SourceGoogleAdsGoogleCredentials(Configuration):
-    "Google Credentials."
+    "Google Credentials: the object in ``credentials``."
 
     _required = ("developer_token", "client_id", "client_secret", "refresh_token",)
     access_token: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -22,7 +22,7 @@ class SourceGoogleAdsGoogleCredentials(Configuration):
 
 
 class SourceGoogleAdsCustomGAQLQueries(Configuration):
-    "The ``source-google-ads`` configuration."
+    "The object in ``custom_queries_array[]``."
 
     _required = ("query", "table_name",)
     query: str = field()
@@ -30,7 +30,7 @@ class SourceGoogleAdsCustomGAQLQueries(Configuration):
 
 
 class SourceGoogleAds(Configuration):
-    "Google Ads Spec."
+    "Google Ads Spec: the configuration of the source ``google-ads``."
 
     _kind = "source"
     _connector = "google-ads"

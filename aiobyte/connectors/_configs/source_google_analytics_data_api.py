@@ -11,7 +11,7 @@ __all__ = ["SourceGoogleAnalyticsDataAPI", "SourceGoogleAnalyticsDataAPIAndGroup
 
 
 class SourceGoogleAnalyticsDataAPIAuthenticateViaGoogleOauth(Configuration):
-    "Authenticate via Google (Oauth)."
+    "Authenticate via Google (Oauth): one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token",)
     access_token: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -22,7 +22,7 @@ class SourceGoogleAnalyticsDataAPIAuthenticateViaGoogleOauth(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIServiceAccountKeyAuthentication(Configuration):
-    "Service Account Key Authentication."
+    "Service Account Key Authentication: one of the choices for ``credentials``."
 
     _required = ("credentials_json",)
     auth_type: Literal["Service"] = field(default="Service")
@@ -30,19 +30,19 @@ class SourceGoogleAnalyticsDataAPIServiceAccountKeyAuthentication(Configuration)
 
 
 class SourceGoogleAnalyticsDataAPIDisabled(Configuration):
-    "Disabled."
+    "Disabled: one of the choices for ``cohortSpec``."
 
     enabled: Literal["false"] = field(default="false")
 
 
 class SourceGoogleAnalyticsDataAPICohortReportSettings(Configuration):
-    "Cohort Report Settings."
+    "Cohort Report Settings: the object in ``cohortReportSettings``."
 
     accumulate: bool | None | UnsetType = field(default=UNSET)
 
 
 class SourceGoogleAnalyticsDataAPIDateRange(Configuration):
-    "The ``source-google-analytics-data-api`` configuration."
+    "The object in ``dateRange``."
 
     _required = ("startDate", "endDate",)
     end_date: str = field(name="endDate")
@@ -50,7 +50,7 @@ class SourceGoogleAnalyticsDataAPIDateRange(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPICohorts(Configuration):
-    "Cohorts."
+    "Cohorts: the object in ``cohorts[]``."
 
     _required = ("dimension", "dateRange",)
     date_range: SourceGoogleAnalyticsDataAPIDateRange = field(name="dateRange", wrap=nested(SourceGoogleAnalyticsDataAPIDateRange))
@@ -59,7 +59,7 @@ class SourceGoogleAnalyticsDataAPICohorts(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPICohortsRange(Configuration):
-    "The ``source-google-analytics-data-api`` configuration."
+    "The object in ``cohortsRange``."
 
     _required = ("granularity", "endOffset",)
     end_offset: int = field(name="endOffset")
@@ -68,7 +68,7 @@ class SourceGoogleAnalyticsDataAPICohortsRange(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIEnabled(Configuration):
-    "Enabled."
+    "Enabled: one of the choices for ``cohortSpec``."
 
     cohort_report_settings: SourceGoogleAnalyticsDataAPICohortReportSettings | None | UnsetType = field(default=UNSET, name="cohortReportSettings", wrap=nested(SourceGoogleAnalyticsDataAPICohortReportSettings))
     cohorts: list[SourceGoogleAnalyticsDataAPICohorts] | None | UnsetType = field(default=UNSET, wrap=each(nested(SourceGoogleAnalyticsDataAPICohorts)))
@@ -77,7 +77,7 @@ class SourceGoogleAnalyticsDataAPIEnabled(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIStringFilter(Configuration):
-    "stringFilter."
+    "stringFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "value",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -87,7 +87,7 @@ class SourceGoogleAnalyticsDataAPIStringFilter(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInListFilter(Configuration):
-    "inListFilter."
+    "inListFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "values",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -96,7 +96,7 @@ class SourceGoogleAnalyticsDataAPIInListFilter(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -104,7 +104,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -112,7 +112,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPINumericFilter(Configuration):
-    "numericFilter."
+    "numericFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "operation", "value",)
     filter_name: Literal["numericFilter"] = field(default="numericFilter")
@@ -121,7 +121,7 @@ class SourceGoogleAnalyticsDataAPINumericFilter(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value2(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -129,7 +129,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value2(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue2(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -137,7 +137,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue2(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value3(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -145,7 +145,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value3(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue3(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -153,7 +153,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue3(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIBetweenFilter(Configuration):
-    "betweenFilter."
+    "betweenFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "fromValue", "toValue",)
     filter_name: Literal["betweenFilter"] = field(default="betweenFilter")
@@ -162,7 +162,7 @@ class SourceGoogleAnalyticsDataAPIBetweenFilter(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIExpressions(Configuration):
-    "Expression."
+    "Expression: the object in ``expressions[]``."
 
     _required = ("field_name", "filter",)
     field_name: str = field()
@@ -170,7 +170,7 @@ class SourceGoogleAnalyticsDataAPIExpressions(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIAndGroup(Configuration):
-    "andGroup."
+    "andGroup: one of the choices for ``dimensionFilter``."
 
     _required = ("filter_type", "expressions",)
     expressions: list[SourceGoogleAnalyticsDataAPIExpressions] = field(wrap=each(nested(SourceGoogleAnalyticsDataAPIExpressions)))
@@ -178,7 +178,7 @@ class SourceGoogleAnalyticsDataAPIAndGroup(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIStringFilter2(Configuration):
-    "stringFilter."
+    "stringFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "value",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -188,7 +188,7 @@ class SourceGoogleAnalyticsDataAPIStringFilter2(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInListFilter2(Configuration):
-    "inListFilter."
+    "inListFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "values",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -197,7 +197,7 @@ class SourceGoogleAnalyticsDataAPIInListFilter2(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value4(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -205,7 +205,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value4(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue4(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -213,7 +213,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue4(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPINumericFilter2(Configuration):
-    "numericFilter."
+    "numericFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "operation", "value",)
     filter_name: Literal["numericFilter"] = field(default="numericFilter")
@@ -222,7 +222,7 @@ class SourceGoogleAnalyticsDataAPINumericFilter2(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value5(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -230,7 +230,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value5(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue5(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -238,7 +238,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue5(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value6(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -246,7 +246,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value6(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue6(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -254,7 +254,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue6(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIBetweenFilter2(Configuration):
-    "betweenFilter."
+    "betweenFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "fromValue", "toValue",)
     filter_name: Literal["betweenFilter"] = field(default="betweenFilter")
@@ -263,7 +263,7 @@ class SourceGoogleAnalyticsDataAPIBetweenFilter2(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIExpressions2(Configuration):
-    "Expression."
+    "Expression: the object in ``expressions[]``."
 
     _required = ("field_name", "filter",)
     field_name: str = field()
@@ -271,7 +271,7 @@ class SourceGoogleAnalyticsDataAPIExpressions2(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIOrGroup(Configuration):
-    "orGroup."
+    "orGroup: one of the choices for ``dimensionFilter``."
 
     _required = ("filter_type", "expressions",)
     expressions: list[SourceGoogleAnalyticsDataAPIExpressions2] = field(wrap=each(nested(SourceGoogleAnalyticsDataAPIExpressions2)))
@@ -279,7 +279,7 @@ class SourceGoogleAnalyticsDataAPIOrGroup(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIStringFilter3(Configuration):
-    "stringFilter."
+    "stringFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "value",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -289,7 +289,7 @@ class SourceGoogleAnalyticsDataAPIStringFilter3(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInListFilter3(Configuration):
-    "inListFilter."
+    "inListFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "values",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -298,7 +298,7 @@ class SourceGoogleAnalyticsDataAPIInListFilter3(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value7(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -306,7 +306,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value7(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue7(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -314,7 +314,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue7(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPINumericFilter3(Configuration):
-    "numericFilter."
+    "numericFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "operation", "value",)
     filter_name: Literal["numericFilter"] = field(default="numericFilter")
@@ -323,7 +323,7 @@ class SourceGoogleAnalyticsDataAPINumericFilter3(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value8(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -331,7 +331,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value8(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue8(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -339,7 +339,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue8(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value9(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -347,7 +347,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value9(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue9(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -355,7 +355,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue9(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIBetweenFilter3(Configuration):
-    "betweenFilter."
+    "betweenFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "fromValue", "toValue",)
     filter_name: Literal["betweenFilter"] = field(default="betweenFilter")
@@ -364,7 +364,7 @@ class SourceGoogleAnalyticsDataAPIBetweenFilter3(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIExpression(Configuration):
-    "Expression."
+    "Expression: the object in ``expression``."
 
     _required = ("field_name", "filter",)
     field_name: str = field()
@@ -372,14 +372,14 @@ class SourceGoogleAnalyticsDataAPIExpression(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPINotExpression(Configuration):
-    "notExpression."
+    "notExpression: one of the choices for ``dimensionFilter``."
 
     expression: SourceGoogleAnalyticsDataAPIExpression | None | UnsetType = field(default=UNSET, wrap=nested(SourceGoogleAnalyticsDataAPIExpression))
     filter_type: Literal["notExpression"] = field(default="notExpression")
 
 
 class SourceGoogleAnalyticsDataAPIStringFilter4(Configuration):
-    "stringFilter."
+    "stringFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "value",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -389,7 +389,7 @@ class SourceGoogleAnalyticsDataAPIStringFilter4(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInListFilter4(Configuration):
-    "inListFilter."
+    "inListFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "values",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -398,7 +398,7 @@ class SourceGoogleAnalyticsDataAPIInListFilter4(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value10(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -406,7 +406,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value10(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue10(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -414,7 +414,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue10(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPINumericFilter4(Configuration):
-    "numericFilter."
+    "numericFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "operation", "value",)
     filter_name: Literal["numericFilter"] = field(default="numericFilter")
@@ -423,7 +423,7 @@ class SourceGoogleAnalyticsDataAPINumericFilter4(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value11(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -431,7 +431,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value11(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue11(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -439,7 +439,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue11(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value12(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -447,7 +447,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value12(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue12(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -455,7 +455,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue12(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIBetweenFilter4(Configuration):
-    "betweenFilter."
+    "betweenFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "fromValue", "toValue",)
     filter_name: Literal["betweenFilter"] = field(default="betweenFilter")
@@ -464,7 +464,7 @@ class SourceGoogleAnalyticsDataAPIBetweenFilter4(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIFilter4(Configuration):
-    "filter."
+    "filter: one of the choices for ``dimensionFilter``."
 
     _required = ("field_name", "filter",)
     field_name: str = field()
@@ -473,7 +473,7 @@ class SourceGoogleAnalyticsDataAPIFilter4(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIStringFilter5(Configuration):
-    "stringFilter."
+    "stringFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "value",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -483,7 +483,7 @@ class SourceGoogleAnalyticsDataAPIStringFilter5(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInListFilter5(Configuration):
-    "inListFilter."
+    "inListFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "values",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -492,7 +492,7 @@ class SourceGoogleAnalyticsDataAPIInListFilter5(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value13(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -500,7 +500,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value13(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue13(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -508,7 +508,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue13(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPINumericFilter5(Configuration):
-    "numericFilter."
+    "numericFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "operation", "value",)
     filter_name: Literal["numericFilter"] = field(default="numericFilter")
@@ -517,7 +517,7 @@ class SourceGoogleAnalyticsDataAPINumericFilter5(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value14(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -525,7 +525,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value14(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue14(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -533,7 +533,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue14(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value15(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -541,7 +541,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value15(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue15(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -549,7 +549,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue15(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIBetweenFilter5(Configuration):
-    "betweenFilter."
+    "betweenFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "fromValue", "toValue",)
     filter_name: Literal["betweenFilter"] = field(default="betweenFilter")
@@ -558,7 +558,7 @@ class SourceGoogleAnalyticsDataAPIBetweenFilter5(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIExpressions3(Configuration):
-    "Expression."
+    "Expression: the object in ``expressions[]``."
 
     _required = ("field_name", "filter",)
     field_name: str = field()
@@ -566,7 +566,7 @@ class SourceGoogleAnalyticsDataAPIExpressions3(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIAndGroup2(Configuration):
-    "andGroup."
+    "andGroup: one of the choices for ``metricFilter``."
 
     _required = ("filter_type", "expressions",)
     expressions: list[SourceGoogleAnalyticsDataAPIExpressions3] = field(wrap=each(nested(SourceGoogleAnalyticsDataAPIExpressions3)))
@@ -574,7 +574,7 @@ class SourceGoogleAnalyticsDataAPIAndGroup2(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIStringFilter6(Configuration):
-    "stringFilter."
+    "stringFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "value",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -584,7 +584,7 @@ class SourceGoogleAnalyticsDataAPIStringFilter6(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInListFilter6(Configuration):
-    "inListFilter."
+    "inListFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "values",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -593,7 +593,7 @@ class SourceGoogleAnalyticsDataAPIInListFilter6(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value16(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -601,7 +601,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value16(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue16(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -609,7 +609,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue16(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPINumericFilter6(Configuration):
-    "numericFilter."
+    "numericFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "operation", "value",)
     filter_name: Literal["numericFilter"] = field(default="numericFilter")
@@ -618,7 +618,7 @@ class SourceGoogleAnalyticsDataAPINumericFilter6(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value17(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -626,7 +626,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value17(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue17(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -634,7 +634,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue17(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value18(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -642,7 +642,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value18(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue18(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -650,7 +650,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue18(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIBetweenFilter6(Configuration):
-    "betweenFilter."
+    "betweenFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "fromValue", "toValue",)
     filter_name: Literal["betweenFilter"] = field(default="betweenFilter")
@@ -659,7 +659,7 @@ class SourceGoogleAnalyticsDataAPIBetweenFilter6(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIExpressions4(Configuration):
-    "Expression."
+    "Expression: the object in ``expressions[]``."
 
     _required = ("field_name", "filter",)
     field_name: str = field()
@@ -667,7 +667,7 @@ class SourceGoogleAnalyticsDataAPIExpressions4(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIOrGroup2(Configuration):
-    "orGroup."
+    "orGroup: one of the choices for ``metricFilter``."
 
     _required = ("filter_type", "expressions",)
     expressions: list[SourceGoogleAnalyticsDataAPIExpressions4] = field(wrap=each(nested(SourceGoogleAnalyticsDataAPIExpressions4)))
@@ -675,7 +675,7 @@ class SourceGoogleAnalyticsDataAPIOrGroup2(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIStringFilter7(Configuration):
-    "stringFilter."
+    "stringFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "value",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -685,7 +685,7 @@ class SourceGoogleAnalyticsDataAPIStringFilter7(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInListFilter7(Configuration):
-    "inListFilter."
+    "inListFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "values",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -694,7 +694,7 @@ class SourceGoogleAnalyticsDataAPIInListFilter7(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value19(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -702,7 +702,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value19(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue19(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -710,7 +710,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue19(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPINumericFilter7(Configuration):
-    "numericFilter."
+    "numericFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "operation", "value",)
     filter_name: Literal["numericFilter"] = field(default="numericFilter")
@@ -719,7 +719,7 @@ class SourceGoogleAnalyticsDataAPINumericFilter7(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value20(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -727,7 +727,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value20(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue20(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -735,7 +735,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue20(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value21(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -743,7 +743,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value21(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue21(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -751,7 +751,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue21(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIBetweenFilter7(Configuration):
-    "betweenFilter."
+    "betweenFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "fromValue", "toValue",)
     filter_name: Literal["betweenFilter"] = field(default="betweenFilter")
@@ -760,7 +760,7 @@ class SourceGoogleAnalyticsDataAPIBetweenFilter7(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIExpression2(Configuration):
-    "Expression."
+    "Expression: the object in ``expression``."
 
     _required = ("field_name", "filter",)
     field_name: str = field()
@@ -768,14 +768,14 @@ class SourceGoogleAnalyticsDataAPIExpression2(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPINotExpression2(Configuration):
-    "notExpression."
+    "notExpression: one of the choices for ``metricFilter``."
 
     expression: SourceGoogleAnalyticsDataAPIExpression2 | None | UnsetType = field(default=UNSET, wrap=nested(SourceGoogleAnalyticsDataAPIExpression2))
     filter_type: Literal["notExpression"] = field(default="notExpression")
 
 
 class SourceGoogleAnalyticsDataAPIStringFilter8(Configuration):
-    "stringFilter."
+    "stringFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "value",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -785,7 +785,7 @@ class SourceGoogleAnalyticsDataAPIStringFilter8(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInListFilter8(Configuration):
-    "inListFilter."
+    "inListFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "values",)
     case_sensitive: bool | None | UnsetType = field(default=UNSET, name="caseSensitive")
@@ -794,7 +794,7 @@ class SourceGoogleAnalyticsDataAPIInListFilter8(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value22(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -802,7 +802,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value22(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue22(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``value``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -810,7 +810,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue22(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPINumericFilter8(Configuration):
-    "numericFilter."
+    "numericFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "operation", "value",)
     filter_name: Literal["numericFilter"] = field(default="numericFilter")
@@ -819,7 +819,7 @@ class SourceGoogleAnalyticsDataAPINumericFilter8(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value23(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -827,7 +827,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value23(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue23(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``fromValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -835,7 +835,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue23(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIInt64Value24(Configuration):
-    "int64Value."
+    "int64Value: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: str = field()
@@ -843,7 +843,7 @@ class SourceGoogleAnalyticsDataAPIInt64Value24(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIDoubleValue24(Configuration):
-    "doubleValue."
+    "doubleValue: one of the choices for ``toValue``."
 
     _required = ("value_type", "value",)
     value: float = field()
@@ -851,7 +851,7 @@ class SourceGoogleAnalyticsDataAPIDoubleValue24(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIBetweenFilter8(Configuration):
-    "betweenFilter."
+    "betweenFilter: one of the choices for ``filter``."
 
     _required = ("filter_name", "fromValue", "toValue",)
     filter_name: Literal["betweenFilter"] = field(default="betweenFilter")
@@ -860,7 +860,7 @@ class SourceGoogleAnalyticsDataAPIBetweenFilter8(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPIFilter9(Configuration):
-    "filter."
+    "filter: one of the choices for ``metricFilter``."
 
     _required = ("field_name", "filter",)
     field_name: str = field()
@@ -869,7 +869,7 @@ class SourceGoogleAnalyticsDataAPIFilter9(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPICustomReports(Configuration):
-    "Custom Report Config."
+    "Custom Report Config: the object in ``custom_reports_array[]``."
 
     _required = ("name", "dimensions", "metrics",)
     cohort_spec: SourceGoogleAnalyticsDataAPICohortReports | None | UnsetType = field(default=UNSET, name="cohortSpec", wrap=choice(SourceGoogleAnalyticsDataAPIDisabled, SourceGoogleAnalyticsDataAPIEnabled))
@@ -881,7 +881,7 @@ class SourceGoogleAnalyticsDataAPICustomReports(Configuration):
 
 
 class SourceGoogleAnalyticsDataAPI(Configuration):
-    "Google Analytics (Data API) Spec."
+    "Google Analytics (Data API) Spec: the configuration of the source ``google-analytics-data-api``."
 
     _kind = "source"
     _connector = "google-analytics-data-api"

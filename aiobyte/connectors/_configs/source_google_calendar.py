@@ -11,7 +11,7 @@ __all__ = ["SourceGoogleCalendar"]
 
 
 class SourceGoogleCalendar(Configuration):
-    "The ``source-google-calendar`` configuration."
+    "The configuration of the source ``google-calendar``."
 
     _kind = "source"
     _connector = "google-calendar"

@@ -11,7 +11,7 @@ __all__ = ["SourceGoogleClassroom"]
 
 
 class SourceGoogleClassroom(Configuration):
-    "The ``source-google-classroom`` configuration."
+    "The configuration of the source ``google-classroom``."
 
     _kind = "source"
     _connector = "google-classroom"

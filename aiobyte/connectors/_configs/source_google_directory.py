@@ -11,7 +11,7 @@ __all__ = ["SourceGoogleDirectory", "SourceGoogleDirectoryGoogleCredentials", "S
 
 
 class SourceGoogleDirectorySignInViaGoogleOAuth(Configuration):
-    "Sign in via Google (OAuth)."
+    "Sign in via Google (OAuth): one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token",)
     client_id: str = field(secret=True)
@@ -21,7 +21,7 @@ class SourceGoogleDirectorySignInViaGoogleOAuth(Configuration):
 
 
 class SourceGoogleDirectoryServiceAccountKey(Configuration):
-    "Service Account Key."
+    "Service Account Key: one of the choices for ``credentials``."
 
     _required = ("credentials_json", "email",)
     credentials_json: str = field(secret=True)
@@ -30,7 +30,7 @@ class SourceGoogleDirectoryServiceAccountKey(Configuration):
 
 
 class SourceGoogleDirectory(Configuration):
-    "Google Directory Spec."
+    "Google Directory Spec: the configuration of the source ``google-directory``."
 
     _kind = "source"
     _connector = "google-directory"

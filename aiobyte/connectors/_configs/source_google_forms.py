@@ -11,7 +11,7 @@ __all__ = ["SourceGoogleForms"]
 
 
 class SourceGoogleForms(Configuration):
-    "The ``source-google-forms`` configuration."
+    "The configuration of the source ``google-forms``."
 
     _kind = "source"
     _connector = "google-forms"

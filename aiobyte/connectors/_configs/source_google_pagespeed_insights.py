@@ -11,7 +11,7 @@ __all__ = ["SourceGooglePagespeedInsights"]
 
 
 class SourceGooglePagespeedInsights(Configuration):
-    "The ``source-google-pagespeed-insights`` configuration."
+    "The configuration of the source ``google-pagespeed-insights``."
 
     _kind = "source"
     _connector = "google-pagespeed-insights"

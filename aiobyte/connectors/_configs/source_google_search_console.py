@@ -11,7 +11,7 @@ __all__ = ["SourceGoogleSearchConsole", "SourceGoogleSearchConsoleAuthentication
 
 
 class SourceGoogleSearchConsoleOAuth(Configuration):
-    "OAuth."
+    "OAuth: one of the choices for ``authorization``."
 
     _required = ("auth_type", "client_id", "client_secret", "refresh_token",)
     access_token: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -22,7 +22,7 @@ class SourceGoogleSearchConsoleOAuth(Configuration):
 
 
 class SourceGoogleSearchConsoleServiceAccountKeyAuthentication(Configuration):
-    "Service Account Key Authentication."
+    "Service Account Key Authentication: one of the choices for ``authorization``."
 
     _required = ("auth_type", "service_account_info", "email",)
     auth_type: Literal["Service"] = field(default="Service")
@@ -31,7 +31,7 @@ class SourceGoogleSearchConsoleServiceAccountKeyAuthentication(Configuration):
 
 
 class SourceGoogleSearchConsoleCustomReports(Configuration):
-    "Custom Report Config."
+    "Custom Report Config: the object in ``custom_reports_array[]``."
 
     _required = ("name", "dimensions",)
     dimensions: list[Literal["country", "date", "device", "page", "query"]] = field()
@@ -39,7 +39,7 @@ class SourceGoogleSearchConsoleCustomReports(Configuration):
 
 
 class SourceGoogleSearchConsole(Configuration):
-    "Google Search Console Spec."
+    "Google Search Console Spec: the configuration of the source ``google-search-console``."
 
     _kind = "source"
     _connector = "google-search-console"

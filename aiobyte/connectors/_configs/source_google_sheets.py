@@ -11,7 +11,7 @@ __all__ = ["SourceGoogleSheets", "SourceGoogleSheetsAuthenticateViaGoogleOAuth",
 
 
 class SourceGoogleSheetsAuthenticateViaGoogleOAuth(Configuration):
-    "Authenticate via Google (OAuth)."
+    "Authenticate via Google (OAuth): one of the choices for ``credentials``."
 
     _required = ("auth_type", "client_id", "client_secret", "refresh_token",)
     auth_type: Literal["Client"] = field(default="Client")
@@ -21,7 +21,7 @@ class SourceGoogleSheetsAuthenticateViaGoogleOAuth(Configuration):
 
 
 class SourceGoogleSheetsServiceAccountKeyAuthentication(Configuration):
-    "Service Account Key Authentication."
+    "Service Account Key Authentication: one of the choices for ``credentials``."
 
     _required = ("auth_type", "service_account_info",)
     auth_type: Literal["Service"] = field(default="Service")
@@ -29,7 +29,7 @@ class SourceGoogleSheetsServiceAccountKeyAuthentication(Configuration):
 
 
 class SourceGoogleSheetsStreamNameOverrides(Configuration):
-    "The ``source-google-sheets`` configuration."
+    "The object in ``stream_name_overrides[]``."
 
     _required = ("source_stream_name", "custom_stream_name",)
     custom_stream_name: str = field()
@@ -37,7 +37,7 @@ class SourceGoogleSheetsStreamNameOverrides(Configuration):
 
 
 class SourceGoogleSheets(Configuration):
-    "Google Sheets Source Spec."
+    "Google Sheets Source Spec: the configuration of the source ``google-sheets``."
 
     _kind = "source"
     _connector = "google-sheets"

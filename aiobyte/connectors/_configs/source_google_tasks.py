@@ -11,7 +11,7 @@ __all__ = ["SourceGoogleTasks"]
 
 
 class SourceGoogleTasks(Configuration):
-    "The ``source-google-tasks`` configuration."
+    "The configuration of the source ``google-tasks``."
 
     _kind = "source"
     _connector = "google-tasks"

@@ -11,7 +11,7 @@ __all__ = ["SourceGoogleWebfonts"]
 
 
 class SourceGoogleWebfonts(Configuration):
-    "The ``source-google-webfonts`` configuration."
+    "The configuration of the source ``google-webfonts``."
 
     _kind = "source"
     _connector = "google-webfonts"

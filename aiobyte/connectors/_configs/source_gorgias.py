@@ -11,7 +11,7 @@ __all__ = ["SourceGorgias"]
 
 
 class SourceGorgias(Configuration):
-    "The ``source-gorgias`` configuration."
+    "The configuration of the source ``gorgias``."
 
     _kind = "source"
     _connector = "gorgias"

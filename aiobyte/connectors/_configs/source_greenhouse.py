@@ -11,7 +11,7 @@ __all__ = ["SourceGreenhouse"]
 
 
 class SourceGreenhouse(Configuration):
-    "The ``source-greenhouse`` configuration."
+    "The configuration of the source ``greenhouse``."
 
     _kind = "source"
     _connector = "greenhouse"

@@ -11,7 +11,7 @@ __all__ = ["SourceGreythr"]
 
 
 class SourceGreythr(Configuration):
-    "The ``source-greythr`` configuration."
+    "The configuration of the source ``greythr``."
 
     _kind = "source"
     _connector = "greythr"

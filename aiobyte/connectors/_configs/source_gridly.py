@@ -11,7 +11,7 @@ __all__ = ["SourceGridly"]
 
 
 class SourceGridly(Configuration):
-    "Gridly Spec."
+    "Gridly Spec: the configuration of the source ``gridly``."
 
     _kind = "source"
     _connector = "gridly"

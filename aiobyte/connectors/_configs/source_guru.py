@@ -11,7 +11,7 @@ __all__ = ["SourceGuru"]
 
 
 class SourceGuru(Configuration):
-    "The ``source-guru`` configuration."
+    "The configuration of the source ``guru``."
 
     _kind = "source"
     _connector = "guru"

@@ -11,7 +11,7 @@ __all__ = ["SourceGutendex"]
 
 
 class SourceGutendex(Configuration):
-    "The ``source-gutendex`` configuration."
+    "The configuration of the source ``gutendex``."
 
     _kind = "source"
     _connector = "gutendex"

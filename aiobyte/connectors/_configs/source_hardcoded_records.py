@@ -11,7 +11,7 @@ __all__ = ["SourceHardcodedRecords"]
 
 
 class SourceHardcodedRecords(Configuration):
-    "Hardcoded Records Source Spec."
+    "Hardcoded Records Source Spec: the configuration of the source ``hardcoded-records``."
 
     _kind = "source"
     _connector = "hardcoded-records"

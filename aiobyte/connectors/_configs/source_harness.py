@@ -11,7 +11,7 @@ __all__ = ["SourceHarness"]
 
 
 class SourceHarness(Configuration):
-    "The ``source-harness`` configuration."
+    "The configuration of the source ``harness``."
 
     _kind = "source"
     _connector = "harness"

@@ -11,7 +11,7 @@ __all__ = ["SourceHarvest", "SourceHarvestAuthenticateViaHarvestOAuth", "SourceH
 
 
 class SourceHarvestAuthenticateViaHarvestOAuth(Configuration):
-    "Authenticate via Harvest (OAuth)."
+    "Authenticate via Harvest (OAuth): one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token",)
     auth_type: Literal["Client"] = field(default="Client")
@@ -21,7 +21,7 @@ class SourceHarvestAuthenticateViaHarvestOAuth(Configuration):
 
 
 class SourceHarvestAuthenticateWithPersonalAccessToken(Configuration):
-    "Authenticate with Personal Access Token."
+    "Authenticate with Personal Access Token: one of the choices for ``credentials``."
 
     _required = ("api_token",)
     api_token: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceHarvestAuthenticateWithPersonalAccessToken(Configuration):
 
 
 class SourceHarvest(Configuration):
-    "The ``source-harvest`` configuration."
+    "The configuration of the source ``harvest``."
 
     _kind = "source"
     _connector = "harvest"

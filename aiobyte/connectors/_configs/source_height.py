@@ -11,7 +11,7 @@ __all__ = ["SourceHeight"]
 
 
 class SourceHeight(Configuration):
-    "The ``source-height`` configuration."
+    "The configuration of the source ``height``."
 
     _kind = "source"
     _connector = "height"

@@ -11,7 +11,7 @@ __all__ = ["SourceHellobaton"]
 
 
 class SourceHellobaton(Configuration):
-    "The ``source-hellobaton`` configuration."
+    "The configuration of the source ``hellobaton``."
 
     _kind = "source"
     _connector = "hellobaton"

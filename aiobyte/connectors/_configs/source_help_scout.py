@@ -11,7 +11,7 @@ __all__ = ["SourceHelpScout"]
 
 
 class SourceHelpScout(Configuration):
-    "The ``source-help-scout`` configuration."
+    "The configuration of the source ``help-scout``."
 
     _kind = "source"
     _connector = "help-scout"

@@ -11,7 +11,7 @@ __all__ = ["SourceHibob"]
 
 
 class SourceHibob(Configuration):
-    "The ``source-hibob`` configuration."
+    "The configuration of the source ``hibob``."
 
     _kind = "source"
     _connector = "hibob"

@@ -11,7 +11,7 @@ __all__ = ["SourceHighLevel"]
 
 
 class SourceHighLevel(Configuration):
-    "The ``source-high-level`` configuration."
+    "The configuration of the source ``high-level``."
 
     _kind = "source"
     _connector = "high-level"

@@ -11,7 +11,7 @@ __all__ = ["SourceHoorayhr"]
 
 
 class SourceHoorayhr(Configuration):
-    "The ``source-hoorayhr`` configuration."
+    "The configuration of the source ``hoorayhr``."
 
     _kind = "source"
     _connector = "hoorayhr"

@@ -11,7 +11,7 @@ __all__ = ["SourceHubplanner"]
 
 
 class SourceHubplanner(Configuration):
-    "Hubplanner Spec."
+    "Hubplanner Spec: the configuration of the source ``hubplanner``."
 
     _kind = "source"
     _connector = "hubplanner"

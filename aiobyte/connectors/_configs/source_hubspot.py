@@ -11,7 +11,7 @@ __all__ = ["SourceHubspot", "SourceHubspotAuthentication", "SourceHubspotOAuth",
 
 
 class SourceHubspotOAuth(Configuration):
-    "OAuth."
+    "OAuth: one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token", "credentials_title",)
     client_id: str = field()
@@ -21,7 +21,7 @@ class SourceHubspotOAuth(Configuration):
 
 
 class SourceHubspotPrivateApp(Configuration):
-    "Private App."
+    "Private App: one of the choices for ``credentials``."
 
     _required = ("access_token", "credentials_title",)
     access_token: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceHubspotPrivateApp(Configuration):
 
 
 class SourceHubspot(Configuration):
-    "HubSpot Source Spec."
+    "HubSpot Source Spec: the configuration of the source ``hubspot``."
 
     _kind = "source"
     _connector = "hubspot"

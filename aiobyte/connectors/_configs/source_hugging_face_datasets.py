@@ -11,7 +11,7 @@ __all__ = ["SourceHuggingFaceDatasets"]
 
 
 class SourceHuggingFaceDatasets(Configuration):
-    "The ``source-hugging-face-datasets`` configuration."
+    "The configuration of the source ``hugging-face-datasets``."
 
     _kind = "source"
     _connector = "hugging-face-datasets"

@@ -11,7 +11,7 @@ __all__ = ["SourceHumanitix"]
 
 
 class SourceHumanitix(Configuration):
-    "The ``source-humanitix`` configuration."
+    "The configuration of the source ``humanitix``."
 
     _kind = "source"
     _connector = "humanitix"

@@ -11,7 +11,7 @@ __all__ = ["SourceHuntr"]
 
 
 class SourceHuntr(Configuration):
-    "The ``source-huntr`` configuration."
+    "The configuration of the source ``huntr``."
 
     _kind = "source"
     _connector = "huntr"

@@ -11,7 +11,7 @@ __all__ = ["SourceIlluminaBasespace"]
 
 
 class SourceIlluminaBasespace(Configuration):
-    "The ``source-illumina-basespace`` configuration."
+    "The configuration of the source ``illumina-basespace``."
 
     _kind = "source"
     _connector = "illumina-basespace"

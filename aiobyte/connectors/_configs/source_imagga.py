@@ -11,7 +11,7 @@ __all__ = ["SourceImagga"]
 
 
 class SourceImagga(Configuration):
-    "The ``source-imagga`` configuration."
+    "The configuration of the source ``imagga``."
 
     _kind = "source"
     _connector = "imagga"

@@ -11,7 +11,7 @@ __all__ = ["SourceIncidentIo"]
 
 
 class SourceIncidentIo(Configuration):
-    "The ``source-incident-io`` configuration."
+    "The configuration of the source ``incident-io``."
 
     _kind = "source"
     _connector = "incident-io"

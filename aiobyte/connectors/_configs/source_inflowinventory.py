@@ -11,7 +11,7 @@ __all__ = ["SourceInflowinventory"]
 
 
 class SourceInflowinventory(Configuration):
-    "The ``source-inflowinventory`` configuration."
+    "The configuration of the source ``inflowinventory``."
 
     _kind = "source"
     _connector = "inflowinventory"

@@ -11,7 +11,7 @@ __all__ = ["SourceInsightful"]
 
 
 class SourceInsightful(Configuration):
-    "The ``source-insightful`` configuration."
+    "The configuration of the source ``insightful``."
 
     _kind = "source"
     _connector = "insightful"

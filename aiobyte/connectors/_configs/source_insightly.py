@@ -11,7 +11,7 @@ __all__ = ["SourceInsightly"]
 
 
 class SourceInsightly(Configuration):
-    "The ``source-insightly`` configuration."
+    "The configuration of the source ``insightly``."
 
     _kind = "source"
     _connector = "insightly"

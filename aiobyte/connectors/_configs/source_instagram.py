@@ -11,7 +11,7 @@ __all__ = ["SourceInstagram"]
 
 
 class SourceInstagram(Configuration):
-    "Source Instagram."
+    "Source Instagram: the configuration of the source ``instagram``."
 
     _kind = "source"
     _connector = "instagram"

@@ -11,7 +11,7 @@ __all__ = ["SourceInstatus"]
 
 
 class SourceInstatus(Configuration):
-    "The ``source-instatus`` configuration."
+    "The configuration of the source ``instatus``."
 
     _kind = "source"
     _connector = "instatus"

@@ -11,7 +11,7 @@ __all__ = ["SourceIntercom"]
 
 
 class SourceIntercom(Configuration):
-    "The ``source-intercom`` configuration."
+    "The configuration of the source ``intercom``."
 
     _kind = "source"
     _connector = "intercom"

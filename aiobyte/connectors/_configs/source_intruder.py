@@ -11,7 +11,7 @@ __all__ = ["SourceIntruder"]
 
 
 class SourceIntruder(Configuration):
-    "The ``source-intruder`` configuration."
+    "The configuration of the source ``intruder``."
 
     _kind = "source"
     _connector = "intruder"

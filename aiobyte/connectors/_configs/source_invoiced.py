@@ -11,7 +11,7 @@ __all__ = ["SourceInvoiced"]
 
 
 class SourceInvoiced(Configuration):
-    "The ``source-invoiced`` configuration."
+    "The configuration of the source ``invoiced``."
 
     _kind = "source"
     _connector = "invoiced"

@@ -11,7 +11,7 @@ __all__ = ["SourceInvoiceninja"]
 
 
 class SourceInvoiceninja(Configuration):
-    "The ``source-invoiceninja`` configuration."
+    "The configuration of the source ``invoiceninja``."
 
     _kind = "source"
     _connector = "invoiceninja"

@@ -11,7 +11,7 @@ __all__ = ["SourceIp2whois"]
 
 
 class SourceIp2whois(Configuration):
-    "The ``source-ip2whois`` configuration."
+    "The configuration of the source ``ip2whois``."
 
     _kind = "source"
     _connector = "ip2whois"

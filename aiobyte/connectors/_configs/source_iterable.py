@@ -11,7 +11,7 @@ __all__ = ["SourceIterable"]
 
 
 class SourceIterable(Configuration):
-    "Iterable Spec."
+    "Iterable Spec: the configuration of the source ``iterable``."
 
     _kind = "source"
     _connector = "iterable"

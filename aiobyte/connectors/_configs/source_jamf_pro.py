@@ -11,7 +11,7 @@ __all__ = ["SourceJamfPro"]
 
 
 class SourceJamfPro(Configuration):
-    "The ``source-jamf-pro`` configuration."
+    "The configuration of the source ``jamf-pro``."
 
     _kind = "source"
     _connector = "jamf-pro"

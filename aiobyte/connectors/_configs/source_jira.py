@@ -11,7 +11,7 @@ __all__ = ["SourceJira"]
 
 
 class SourceJira(Configuration):
-    "Jira Spec."
+    "Jira Spec: the configuration of the source ``jira``."
 
     _kind = "source"
     _connector = "jira"

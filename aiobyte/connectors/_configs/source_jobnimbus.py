@@ -11,7 +11,7 @@ __all__ = ["SourceJobnimbus"]
 
 
 class SourceJobnimbus(Configuration):
-    "The ``source-jobnimbus`` configuration."
+    "The configuration of the source ``jobnimbus``."
 
     _kind = "source"
     _connector = "jobnimbus"

@@ -11,7 +11,7 @@ __all__ = ["SourceJotform", "SourceJotformAPIEndpoint", "SourceJotformBasic", "S
 
 
 class SourceJotformBasic(Configuration):
-    "Basic."
+    "Basic: one of the choices for ``api_endpoint``."
 
     _required = ("url_prefix",)
     api_endpoint: Literal["basic"] = field(default="basic")
@@ -19,7 +19,7 @@ class SourceJotformBasic(Configuration):
 
 
 class SourceJotformEnterprise(Configuration):
-    "Enterprise."
+    "Enterprise: one of the choices for ``api_endpoint``."
 
     _required = ("enterprise_url",)
     api_endpoint: Literal["enterprise"] = field(default="enterprise")
@@ -27,7 +27,7 @@ class SourceJotformEnterprise(Configuration):
 
 
 class SourceJotform(Configuration):
-    "The ``source-jotform`` configuration."
+    "The configuration of the source ``jotform``."
 
     _kind = "source"
     _connector = "jotform"

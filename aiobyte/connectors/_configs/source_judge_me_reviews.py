@@ -11,7 +11,7 @@ __all__ = ["SourceJudgeMeReviews"]
 
 
 class SourceJudgeMeReviews(Configuration):
-    "The ``source-judge-me-reviews`` configuration."
+    "The configuration of the source ``judge-me-reviews``."
 
     _kind = "source"
     _connector = "judge-me-reviews"

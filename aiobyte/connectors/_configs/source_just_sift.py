@@ -11,7 +11,7 @@ __all__ = ["SourceJustSift"]
 
 
 class SourceJustSift(Configuration):
-    "The ``source-just-sift`` configuration."
+    "The configuration of the source ``just-sift``."
 
     _kind = "source"
     _connector = "just-sift"

@@ -11,7 +11,7 @@ __all__ = ["SourceJustcall"]
 
 
 class SourceJustcall(Configuration):
-    "The ``source-justcall`` configuration."
+    "The configuration of the source ``justcall``."
 
     _kind = "source"
     _connector = "justcall"

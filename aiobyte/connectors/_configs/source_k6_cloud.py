@@ -11,7 +11,7 @@ __all__ = ["SourceK6Cloud"]
 
 
 class SourceK6Cloud(Configuration):
-    "The ``source-k6-cloud`` configuration."
+    "The configuration of the source ``k6-cloud``."
 
     _kind = "source"
     _connector = "k6-cloud"

@@ -11,7 +11,7 @@ __all__ = ["SourceKatana"]
 
 
 class SourceKatana(Configuration):
-    "The ``source-katana`` configuration."
+    "The configuration of the source ``katana``."
 
     _kind = "source"
     _connector = "katana"

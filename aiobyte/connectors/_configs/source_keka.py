@@ -11,7 +11,7 @@ __all__ = ["SourceKeka"]
 
 
 class SourceKeka(Configuration):
-    "The ``source-keka`` configuration."
+    "The configuration of the source ``keka``."
 
     _kind = "source"
     _connector = "keka"

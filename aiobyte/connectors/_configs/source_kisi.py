@@ -11,7 +11,7 @@ __all__ = ["SourceKisi"]
 
 
 class SourceKisi(Configuration):
-    "The ``source-kisi`` configuration."
+    "The configuration of the source ``kisi``."
 
     _kind = "source"
     _connector = "kisi"

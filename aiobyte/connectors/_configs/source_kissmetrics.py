@@ -11,7 +11,7 @@ __all__ = ["SourceKissmetrics"]
 
 
 class SourceKissmetrics(Configuration):
-    "The ``source-kissmetrics`` configuration."
+    "The configuration of the source ``kissmetrics``."
 
     _kind = "source"
     _connector = "kissmetrics"

@@ -11,7 +11,7 @@ __all__ = ["SourceKlarna"]
 
 
 class SourceKlarna(Configuration):
-    "Klarna Spec."
+    "Klarna Spec: the configuration of the source ``klarna``."
 
     _kind = "source"
     _connector = "klarna"

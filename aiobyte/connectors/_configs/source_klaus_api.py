@@ -11,7 +11,7 @@ __all__ = ["SourceKlausAPI"]
 
 
 class SourceKlausAPI(Configuration):
-    "The ``source-klaus-api`` configuration."
+    "The configuration of the source ``klaus-api``."
 
     _kind = "source"
     _connector = "klaus-api"

@@ -11,7 +11,7 @@ __all__ = ["SourceKlaviyo"]
 
 
 class SourceKlaviyo(Configuration):
-    "The ``source-klaviyo`` configuration."
+    "The configuration of the source ``klaviyo``."
 
     _kind = "source"
     _connector = "klaviyo"

@@ -11,7 +11,7 @@ __all__ = ["SourceKyve"]
 
 
 class SourceKyve(Configuration):
-    "KYVE Spec."
+    "KYVE Spec: the configuration of the source ``kyve``."
 
     _kind = "source"
     _connector = "kyve"

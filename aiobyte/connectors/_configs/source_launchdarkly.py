@@ -11,7 +11,7 @@ __all__ = ["SourceLaunchdarkly"]
 
 
 class SourceLaunchdarkly(Configuration):
-    "The ``source-launchdarkly`` configuration."
+    "The configuration of the source ``launchdarkly``."
 
     _kind = "source"
     _connector = "launchdarkly"

@@ -11,7 +11,7 @@ __all__ = ["SourceLeadfeeder"]
 
 
 class SourceLeadfeeder(Configuration):
-    "The ``source-leadfeeder`` configuration."
+    "The configuration of the source ``leadfeeder``."
 
     _kind = "source"
     _connector = "leadfeeder"

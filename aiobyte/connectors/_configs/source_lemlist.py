@@ -11,7 +11,7 @@ __all__ = ["SourceLemlist"]
 
 
 class SourceLemlist(Configuration):
-    "The ``source-lemlist`` configuration."
+    "The configuration of the source ``lemlist``."
 
     _kind = "source"
     _connector = "lemlist"

@@ -11,7 +11,7 @@ __all__ = ["SourceLessAnnoyingCrm"]
 
 
 class SourceLessAnnoyingCrm(Configuration):
-    "The ``source-less-annoying-crm`` configuration."
+    "The configuration of the source ``less-annoying-crm``."
 
     _kind = "source"
     _connector = "less-annoying-crm"

@@ -11,7 +11,7 @@ __all__ = ["SourceLeverHiring", "SourceLeverHiringAuthenticateViaLeverAPIKey", "
 
 
 class SourceLeverHiringAuthenticateViaLeverOAuth(Configuration):
-    "Authenticate via Lever (OAuth)."
+    "Authenticate via Lever (OAuth): one of the choices for ``credentials``."
 
     _required = ("refresh_token",)
     auth_type: Literal["Client"] = field(default="Client")
@@ -21,7 +21,7 @@ class SourceLeverHiringAuthenticateViaLeverOAuth(Configuration):
 
 
 class SourceLeverHiringAuthenticateViaLeverAPIKey(Configuration):
-    "Authenticate via Lever (Api Key)."
+    "Authenticate via Lever (Api Key): one of the choices for ``credentials``."
 
     _required = ("api_key",)
     api_key: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceLeverHiringAuthenticateViaLeverAPIKey(Configuration):
 
 
 class SourceLeverHiring(Configuration):
-    "Lever Hiring Source Spec."
+    "Lever Hiring Source Spec: the configuration of the source ``lever-hiring``."
 
     _kind = "source"
     _connector = "lever-hiring"

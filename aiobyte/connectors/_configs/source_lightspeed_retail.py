@@ -11,7 +11,7 @@ __all__ = ["SourceLightspeedRetail"]
 
 
 class SourceLightspeedRetail(Configuration):
-    "The ``source-lightspeed-retail`` configuration."
+    "The configuration of the source ``lightspeed-retail``."
 
     _kind = "source"
     _connector = "lightspeed-retail"

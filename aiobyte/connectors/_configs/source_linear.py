@@ -11,7 +11,7 @@ __all__ = ["SourceLinear"]
 
 
 class SourceLinear(Configuration):
-    "The ``source-linear`` configuration."
+    "The configuration of the source ``linear``."
 
     _kind = "source"
     _connector = "linear"

@@ -11,7 +11,7 @@ __all__ = ["SourceLinkedinAds", "SourceLinkedinAdsAccessToken", "SourceLinkedinA
 
 
 class SourceLinkedinAdsCustomAdAnalyticsReports(Configuration):
-    "Ad Analytics Report Configuration."
+    "Ad Analytics Report Configuration: the object in ``ad_analytics_reports[]``."
 
     _required = ("name", "pivot_by", "time_granularity",)
     name: str = field()
@@ -20,7 +20,7 @@ class SourceLinkedinAdsCustomAdAnalyticsReports(Configuration):
 
 
 class SourceLinkedinAdsOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token",)
     auth_method: Literal["oAuth2.0"] = field(default="oAuth2.0")
@@ -30,7 +30,7 @@ class SourceLinkedinAdsOAuth20(Configuration):
 
 
 class SourceLinkedinAdsAccessToken(Configuration):
-    "Access Token."
+    "Access Token: one of the choices for ``credentials``."
 
     _required = ("access_token",)
     access_token: str = field(secret=True)
@@ -38,7 +38,7 @@ class SourceLinkedinAdsAccessToken(Configuration):
 
 
 class SourceLinkedinAds(Configuration):
-    "Linkedin Ads Spec."
+    "Linkedin Ads Spec: the configuration of the source ``linkedin-ads``."
 
     _kind = "source"
     _connector = "linkedin-ads"

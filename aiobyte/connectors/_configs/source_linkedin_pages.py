@@ -11,7 +11,7 @@ __all__ = ["SourceLinkedinPages", "SourceLinkedinPagesAccessToken", "SourceLinke
 
 
 class SourceLinkedinPagesOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token",)
     auth_method: Literal["oAuth2.0"] = field(default="oAuth2.0")
@@ -21,7 +21,7 @@ class SourceLinkedinPagesOAuth20(Configuration):
 
 
 class SourceLinkedinPagesAccessToken(Configuration):
-    "Access token."
+    "Access token: one of the choices for ``credentials``."
 
     _required = ("access_token",)
     access_token: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceLinkedinPagesAccessToken(Configuration):
 
 
 class SourceLinkedinPages(Configuration):
-    "The ``source-linkedin-pages`` configuration."
+    "The configuration of the source ``linkedin-pages``."
 
     _kind = "source"
     _connector = "linkedin-pages"

@@ -11,7 +11,7 @@ __all__ = ["SourceLinnworks"]
 
 
 class SourceLinnworks(Configuration):
-    "Linnworks Spec."
+    "Linnworks Spec: the configuration of the source ``linnworks``."
 
     _kind = "source"
     _connector = "linnworks"

@@ -11,7 +11,7 @@ __all__ = ["SourceLob"]
 
 
 class SourceLob(Configuration):
-    "The ``source-lob`` configuration."
+    "The configuration of the source ``lob``."
 
     _kind = "source"
     _connector = "lob"

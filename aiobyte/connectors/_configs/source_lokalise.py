@@ -11,7 +11,7 @@ __all__ = ["SourceLokalise"]
 
 
 class SourceLokalise(Configuration):
-    "The ``source-lokalise`` configuration."
+    "The configuration of the source ``lokalise``."
 
     _kind = "source"
     _connector = "lokalise"

@@ -11,7 +11,7 @@ __all__ = ["SourceLooker"]
 
 
 class SourceLooker(Configuration):
-    "The ``source-looker`` configuration."
+    "The configuration of the source ``looker``."
 
     _kind = "source"
     _connector = "looker"

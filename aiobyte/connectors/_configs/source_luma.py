@@ -11,7 +11,7 @@ __all__ = ["SourceLuma"]
 
 
 class SourceLuma(Configuration):
-    "The ``source-luma`` configuration."
+    "The configuration of the source ``luma``."
 
     _kind = "source"
     _connector = "luma"

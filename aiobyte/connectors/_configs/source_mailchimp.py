@@ -11,7 +11,7 @@ __all__ = ["SourceMailchimp", "SourceMailchimpAPIKey", "SourceMailchimpAuthentic
 
 
 class SourceMailchimpOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("auth_type", "access_token",)
     access_token: str = field(secret=True)
@@ -21,7 +21,7 @@ class SourceMailchimpOAuth20(Configuration):
 
 
 class SourceMailchimpAPIKey(Configuration):
-    "API Key."
+    "API Key: one of the choices for ``credentials``."
 
     _required = ("auth_type", "apikey",)
     apikey: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceMailchimpAPIKey(Configuration):
 
 
 class SourceMailchimp(Configuration):
-    "Mailchimp Spec."
+    "Mailchimp Spec: the configuration of the source ``mailchimp``."
 
     _kind = "source"
     _connector = "mailchimp"

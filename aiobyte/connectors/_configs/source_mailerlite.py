@@ -11,7 +11,7 @@ __all__ = ["SourceMailerlite"]
 
 
 class SourceMailerlite(Configuration):
-    "The ``source-mailerlite`` configuration."
+    "The configuration of the source ``mailerlite``."
 
     _kind = "source"
     _connector = "mailerlite"

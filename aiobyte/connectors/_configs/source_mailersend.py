@@ -11,7 +11,7 @@ __all__ = ["SourceMailersend"]
 
 
 class SourceMailersend(Configuration):
-    "The ``source-mailersend`` configuration."
+    "The configuration of the source ``mailersend``."
 
     _kind = "source"
     _connector = "mailersend"

@@ -11,7 +11,7 @@ __all__ = ["SourceMailgun"]
 
 
 class SourceMailgun(Configuration):
-    "The ``source-mailgun`` configuration."
+    "The configuration of the source ``mailgun``."
 
     _kind = "source"
     _connector = "mailgun"

@@ -11,7 +11,7 @@ __all__ = ["SourceMailjetMail"]
 
 
 class SourceMailjetMail(Configuration):
-    "The ``source-mailjet-mail`` configuration."
+    "The configuration of the source ``mailjet-mail``."
 
     _kind = "source"
     _connector = "mailjet-mail"

@@ -11,7 +11,7 @@ __all__ = ["SourceMailjetSms"]
 
 
 class SourceMailjetSms(Configuration):
-    "The ``source-mailjet-sms`` configuration."
+    "The configuration of the source ``mailjet-sms``."
 
     _kind = "source"
     _connector = "mailjet-sms"

@@ -11,7 +11,7 @@ __all__ = ["SourceMailosaur"]
 
 
 class SourceMailosaur(Configuration):
-    "The ``source-mailosaur`` configuration."
+    "The configuration of the source ``mailosaur``."
 
     _kind = "source"
     _connector = "mailosaur"

@@ -11,7 +11,7 @@ __all__ = ["SourceMailtrap"]
 
 
 class SourceMailtrap(Configuration):
-    "The ``source-mailtrap`` configuration."
+    "The configuration of the source ``mailtrap``."
 
     _kind = "source"
     _connector = "mailtrap"

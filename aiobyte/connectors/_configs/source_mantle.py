@@ -11,7 +11,7 @@ __all__ = ["SourceMantle"]
 
 
 class SourceMantle(Configuration):
-    "The ``source-mantle`` configuration."
+    "The configuration of the source ``mantle``."
 
     _kind = "source"
     _connector = "mantle"

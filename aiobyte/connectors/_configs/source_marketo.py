@@ -11,7 +11,7 @@ __all__ = ["SourceMarketo"]
 
 
 class SourceMarketo(Configuration):
-    "Source Marketo Spec."
+    "Source Marketo Spec: the configuration of the source ``marketo``."
 
     _kind = "source"
     _connector = "marketo"

@@ -11,7 +11,7 @@ __all__ = ["SourceMarketstack"]
 
 
 class SourceMarketstack(Configuration):
-    "The ``source-marketstack`` configuration."
+    "The configuration of the source ``marketstack``."
 
     _kind = "source"
     _connector = "marketstack"

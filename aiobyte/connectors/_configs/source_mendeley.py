@@ -11,7 +11,7 @@ __all__ = ["SourceMendeley"]
 
 
 class SourceMendeley(Configuration):
-    "The ``source-mendeley`` configuration."
+    "The configuration of the source ``mendeley``."
 
     _kind = "source"
     _connector = "mendeley"

@@ -11,7 +11,7 @@ __all__ = ["SourceMention"]
 
 
 class SourceMention(Configuration):
-    "The ``source-mention`` configuration."
+    "The configuration of the source ``mention``."
 
     _kind = "source"
     _connector = "mention"

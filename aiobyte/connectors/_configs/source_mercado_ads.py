@@ -11,7 +11,7 @@ __all__ = ["SourceMercadoAds"]
 
 
 class SourceMercadoAds(Configuration):
-    "The ``source-mercado-ads`` configuration."
+    "The configuration of the source ``mercado-ads``."
 
     _kind = "source"
     _connector = "mercado-ads"

@@ -11,7 +11,7 @@ __all__ = ["SourceMerge"]
 
 
 class SourceMerge(Configuration):
-    "The ``source-merge`` configuration."
+    "The configuration of the source ``merge``."
 
     _kind = "source"
     _connector = "merge"

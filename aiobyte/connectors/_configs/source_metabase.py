@@ -11,7 +11,7 @@ __all__ = ["SourceMetabase"]
 
 
 class SourceMetabase(Configuration):
-    "The ``source-metabase`` configuration."
+    "The configuration of the source ``metabase``."
 
     _kind = "source"
     _connector = "metabase"

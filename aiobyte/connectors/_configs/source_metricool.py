@@ -11,7 +11,7 @@ __all__ = ["SourceMetricool"]
 
 
 class SourceMetricool(Configuration):
-    "The ``source-metricool`` configuration."
+    "The configuration of the source ``metricool``."
 
     _kind = "source"
     _connector = "metricool"

@@ -11,7 +11,7 @@ __all__ = ["SourceMicrosoftDataverse"]
 
 
 class SourceMicrosoftDataverse(Configuration):
-    "Microsoft Dataverse Spec."
+    "Microsoft Dataverse Spec: the configuration of the source ``microsoft-dataverse``."
 
     _kind = "source"
     _connector = "microsoft-dataverse"

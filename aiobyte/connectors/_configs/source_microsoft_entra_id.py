@@ -11,7 +11,7 @@ __all__ = ["SourceMicrosoftEntraID"]
 
 
 class SourceMicrosoftEntraID(Configuration):
-    "The ``source-microsoft-entra-id`` configuration."
+    "The configuration of the source ``microsoft-entra-id``."
 
     _kind = "source"
     _connector = "microsoft-entra-id"

@@ -11,7 +11,7 @@ __all__ = ["SourceMicrosoftLists"]
 
 
 class SourceMicrosoftLists(Configuration):
-    "The ``source-microsoft-lists`` configuration."
+    "The configuration of the source ``microsoft-lists``."
 
     _kind = "source"
     _connector = "microsoft-lists"

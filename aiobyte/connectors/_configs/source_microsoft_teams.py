@@ -11,7 +11,7 @@ __all__ = ["SourceMicrosoftTeams", "SourceMicrosoftTeamsAuthenticateViaMicrosoft
 
 
 class SourceMicrosoftTeamsAuthenticateViaMicrosoftOAuth20(Configuration):
-    "Authenticate via Microsoft (OAuth 2.0)."
+    "Authenticate via Microsoft (OAuth 2.0): one of the choices for ``credentials``."
 
     _required = ("tenant_id", "client_id", "client_secret", "refresh_token",)
     auth_type: Literal["Client"] = field(default="Client")
@@ -22,7 +22,7 @@ class SourceMicrosoftTeamsAuthenticateViaMicrosoftOAuth20(Configuration):
 
 
 class SourceMicrosoftTeamsAuthenticateViaMicrosoft(Configuration):
-    "Authenticate via Microsoft."
+    "Authenticate via Microsoft: one of the choices for ``credentials``."
 
     _required = ("tenant_id", "client_id", "client_secret",)
     auth_type: Literal["Token"] = field(default="Token")
@@ -32,7 +32,7 @@ class SourceMicrosoftTeamsAuthenticateViaMicrosoft(Configuration):
 
 
 class SourceMicrosoftTeams(Configuration):
-    "Microsoft Teams Spec."
+    "Microsoft Teams Spec: the configuration of the source ``microsoft-teams``."
 
     _kind = "source"
     _connector = "microsoft-teams"

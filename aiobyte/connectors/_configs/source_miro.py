@@ -11,7 +11,7 @@ __all__ = ["SourceMiro"]
 
 
 class SourceMiro(Configuration):
-    "The ``source-miro`` configuration."
+    "The configuration of the source ``miro``."
 
     _kind = "source"
     _connector = "miro"

@@ -11,7 +11,7 @@ __all__ = ["SourceMissive"]
 
 
 class SourceMissive(Configuration):
-    "The ``source-missive`` configuration."
+    "The configuration of the source ``missive``."
 
     _kind = "source"
     _connector = "missive"

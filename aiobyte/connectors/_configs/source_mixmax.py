@@ -11,7 +11,7 @@ __all__ = ["SourceMixmax"]
 
 
 class SourceMixmax(Configuration):
-    "The ``source-mixmax`` configuration."
+    "The configuration of the source ``mixmax``."
 
     _kind = "source"
     _connector = "mixmax"

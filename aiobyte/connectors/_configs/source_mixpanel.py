@@ -11,7 +11,7 @@ __all__ = ["SourceMixpanel", "SourceMixpanelAuthentication", "SourceMixpanelProj
 
 
 class SourceMixpanelServiceAccount(Configuration):
-    "Service Account."
+    "Service Account: one of the choices for ``credentials``."
 
     _required = ("username", "secret", "project_id",)
     option_title: Literal["Service Account"] = field(default="Service Account")
@@ -21,7 +21,7 @@ class SourceMixpanelServiceAccount(Configuration):
 
 
 class SourceMixpanelProjectSecret(Configuration):
-    "Project Secret."
+    "Project Secret: one of the choices for ``credentials``."
 
     _required = ("api_secret",)
     api_secret: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceMixpanelProjectSecret(Configuration):
 
 
 class SourceMixpanel(Configuration):
-    "Source Mixpanel Spec."
+    "Source Mixpanel Spec: the configuration of the source ``mixpanel``."
 
     _kind = "source"
     _connector = "mixpanel"

@@ -11,7 +11,7 @@ __all__ = ["SourceMode"]
 
 
 class SourceMode(Configuration):
-    "The ``source-mode`` configuration."
+    "The configuration of the source ``mode``."
 
     _kind = "source"
     _connector = "mode"

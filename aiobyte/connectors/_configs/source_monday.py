@@ -11,7 +11,7 @@ __all__ = ["SourceMonday", "SourceMondayAPIToken", "SourceMondayAuthorizationMet
 
 
 class SourceMondayOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("auth_type", "client_id", "client_secret", "access_token",)
     access_token: str = field(secret=True)
@@ -22,7 +22,7 @@ class SourceMondayOAuth20(Configuration):
 
 
 class SourceMondayAPIToken(Configuration):
-    "API Token."
+    "API Token: one of the choices for ``credentials``."
 
     _required = ("auth_type", "api_token",)
     api_token: str = field(secret=True)
@@ -30,7 +30,7 @@ class SourceMondayAPIToken(Configuration):
 
 
 class SourceMonday(Configuration):
-    "Monday Spec."
+    "Monday Spec: the configuration of the source ``monday``."
 
     _kind = "source"
     _connector = "monday"

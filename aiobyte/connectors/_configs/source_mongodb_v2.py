@@ -11,7 +11,7 @@ __all__ = ["SourceMongodbV2", "SourceMongodbV2ClusterType", "SourceMongodbV2Mong
 
 
 class SourceMongodbV2MongoDBAtlasReplicaSet(Configuration):
-    "MongoDB Atlas Replica Set."
+    "MongoDB Atlas Replica Set: one of the choices for ``database_config``."
 
     _required = ("cluster_type", "connection_string", "databases", "username", "password", "auth_source",)
     auth_source: str = field()
@@ -24,7 +24,7 @@ class SourceMongodbV2MongoDBAtlasReplicaSet(Configuration):
 
 
 class SourceMongodbV2SelfManagedReplicaSet(Configuration):
-    "Self-Managed Replica Set."
+    "Self-Managed Replica Set: one of the choices for ``database_config``."
 
     _required = ("cluster_type", "connection_string", "databases",)
     auth_source: str | None | UnsetType = field(default=UNSET)
@@ -37,7 +37,7 @@ class SourceMongodbV2SelfManagedReplicaSet(Configuration):
 
 
 class SourceMongodbV2(Configuration):
-    "MongoDb Source Spec."
+    "MongoDb Source Spec: the configuration of the source ``mongodb-v2``."
 
     _kind = "source"
     _connector = "mongodb-v2"

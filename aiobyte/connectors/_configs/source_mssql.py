@@ -11,7 +11,7 @@ __all__ = ["SourceMssql", "SourceMssqlCDC", "SourceMssqlEncryptedTrustServerCert
 
 
 class SourceMssqlCDC(Configuration):
-    "Read Changes using Change Data Capture (CDC)."
+    "Read Changes using Change Data Capture (CDC): one of the choices for ``replication_method``."
 
     _required = ("method",)
     initial_load_timeout_hours: int | None | UnsetType = field(default=UNSET)
@@ -22,7 +22,7 @@ class SourceMssqlCDC(Configuration):
 
 
 class SourceMssqlScanChangesWithUserDefinedCursor(Configuration):
-    "Scan Changes with User Defined Cursor."
+    "Scan Changes with User Defined Cursor: one of the choices for ``replication_method``."
 
     _required = ("method",)
     exclude_todays_data: bool | None | UnsetType = field(default=UNSET)
@@ -30,21 +30,21 @@ class SourceMssqlScanChangesWithUserDefinedCursor(Configuration):
 
 
 class SourceMssqlUnencrypted(Configuration):
-    "Unencrypted."
+    "Unencrypted: one of the choices for ``ssl_method``."
 
     _required = ("ssl_method",)
     ssl_method: Literal["unencrypted"] = field(default="unencrypted")
 
 
 class SourceMssqlEncryptedTrustServerCertificate(Configuration):
-    "Encrypted (trust server certificate)."
+    "Encrypted (trust server certificate): one of the choices for ``ssl_method``."
 
     _required = ("ssl_method",)
     ssl_method: Literal["encrypted_trust_server_certificate"] = field(default="encrypted_trust_server_certificate")
 
 
 class SourceMssqlEncryptedVerifyCertificate(Configuration):
-    "Encrypted (verify certificate)."
+    "Encrypted (verify certificate): one of the choices for ``ssl_method``."
 
     _required = ("ssl_method",)
     certificate: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -53,14 +53,14 @@ class SourceMssqlEncryptedVerifyCertificate(Configuration):
 
 
 class SourceMssqlNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class SourceMssqlSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -71,7 +71,7 @@ class SourceMssqlSSHKeyAuthentication(Configuration):
 
 
 class SourceMssqlPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -82,7 +82,7 @@ class SourceMssqlPasswordAuthentication(Configuration):
 
 
 class SourceMssql(Configuration):
-    "MSSQL Source Spec."
+    "MSSQL Source Spec: the configuration of the source ``mssql``."
 
     _kind = "source"
     _connector = "mssql"

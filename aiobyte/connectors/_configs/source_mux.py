@@ -11,7 +11,7 @@ __all__ = ["SourceMux"]
 
 
 class SourceMux(Configuration):
-    "The ``source-mux`` configuration."
+    "The configuration of the source ``mux``."
 
     _kind = "source"
     _connector = "mux"

@@ -11,7 +11,7 @@ __all__ = ["SourceMyHours"]
 
 
 class SourceMyHours(Configuration):
-    "My Hours Spec."
+    "My Hours Spec: the configuration of the source ``my-hours``."
 
     _kind = "source"
     _connector = "my-hours"

@@ -11,14 +11,14 @@ __all__ = ["SourceMysql", "SourceMysqlCDC", "SourceMysqlEncryption", "SourceMysq
 
 
 class SourceMysqlScanChangesWithUserDefinedCursor(Configuration):
-    "Scan Changes with User Defined Cursor."
+    "Scan Changes with User Defined Cursor: one of the choices for ``replication_method``."
 
     _required = ("method",)
     method: Literal["STANDARD"] = field(default="STANDARD")
 
 
 class SourceMysqlCDC(Configuration):
-    "Read Changes using Change Data Capture (CDC)."
+    "Read Changes using Change Data Capture (CDC): one of the choices for ``replication_method``."
 
     _required = ("method",)
     initial_load_timeout_hours: int | None | UnsetType = field(default=UNSET)
@@ -28,21 +28,21 @@ class SourceMysqlCDC(Configuration):
 
 
 class SourceMysqlPreferred(Configuration):
-    "preferred."
+    "preferred: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["preferred"] = field(default="preferred")
 
 
 class SourceMysqlRequired(Configuration):
-    "required."
+    "required: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["required"] = field(default="required")
 
 
 class SourceMysqlVerifyCa(Configuration):
-    "verify_ca."
+    "verify_ca: one of the choices for ``ssl_mode``."
 
     _required = ("mode", "ca_certificate",)
     ca_certificate: str = field(secret=True)
@@ -53,7 +53,7 @@ class SourceMysqlVerifyCa(Configuration):
 
 
 class SourceMysqlVerifyIdentity(Configuration):
-    "verify_identity."
+    "verify_identity: one of the choices for ``ssl_mode``."
 
     _required = ("mode", "ca_certificate",)
     ca_certificate: str = field(secret=True)
@@ -64,14 +64,14 @@ class SourceMysqlVerifyIdentity(Configuration):
 
 
 class SourceMysqlNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class SourceMysqlSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -82,7 +82,7 @@ class SourceMysqlSSHKeyAuthentication(Configuration):
 
 
 class SourceMysqlPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -93,7 +93,7 @@ class SourceMysqlPasswordAuthentication(Configuration):
 
 
 class SourceMysql(Configuration):
-    "MySQL Source Spec."
+    "MySQL Source Spec: the configuration of the source ``mysql``."
 
     _kind = "source"
     _connector = "mysql"

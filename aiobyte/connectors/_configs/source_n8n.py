@@ -11,7 +11,7 @@ __all__ = ["SourceN8n"]
 
 
 class SourceN8n(Configuration):
-    "The ``source-n8n`` configuration."
+    "The configuration of the source ``n8n``."
 
     _kind = "source"
     _connector = "n8n"

@@ -11,7 +11,7 @@ __all__ = ["SourceNasa"]
 
 
 class SourceNasa(Configuration):
-    "The ``source-nasa`` configuration."
+    "The configuration of the source ``nasa``."
 
     _kind = "source"
     _connector = "nasa"

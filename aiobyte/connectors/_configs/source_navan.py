@@ -11,7 +11,7 @@ __all__ = ["SourceNavan"]
 
 
 class SourceNavan(Configuration):
-    "The ``source-navan`` configuration."
+    "The configuration of the source ``navan``."
 
     _kind = "source"
     _connector = "navan"

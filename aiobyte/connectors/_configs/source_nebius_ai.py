@@ -11,7 +11,7 @@ __all__ = ["SourceNebiusAi"]
 
 
 class SourceNebiusAi(Configuration):
-    "The ``source-nebius-ai`` configuration."
+    "The configuration of the source ``nebius-ai``."
 
     _kind = "source"
     _connector = "nebius-ai"

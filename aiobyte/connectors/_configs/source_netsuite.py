@@ -11,7 +11,7 @@ __all__ = ["SourceNetsuite"]
 
 
 class SourceNetsuite(Configuration):
-    "Netsuite Spec."
+    "Netsuite Spec: the configuration of the source ``netsuite``."
 
     _kind = "source"
     _connector = "netsuite"

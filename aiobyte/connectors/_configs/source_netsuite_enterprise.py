@@ -11,7 +11,7 @@ __all__ = ["SourceNetsuiteEnterprise", "SourceNetsuiteEnterpriseAuthenticationMe
 
 
 class SourceNetsuiteEnterprisePasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``authentication_method``."
 
     _required = ("authentication_method", "password",)
     authentication_method: Literal["password_authentication"] = field(default="password_authentication")
@@ -19,7 +19,7 @@ class SourceNetsuiteEnterprisePasswordAuthentication(Configuration):
 
 
 class SourceNetsuiteEnterpriseTokenBasedAuthentication(Configuration):
-    "Token Based Authentication."
+    "Token Based Authentication: one of the choices for ``authentication_method``."
 
     _required = ("authentication_method", "client_id", "client_secret", "token_id", "token_secret",)
     authentication_method: Literal["token_based_authentication"] = field(default="token_based_authentication")
@@ -30,7 +30,7 @@ class SourceNetsuiteEnterpriseTokenBasedAuthentication(Configuration):
 
 
 class SourceNetsuiteEnterpriseOAuth2Authentication(Configuration):
-    "OAuth2 Authentication."
+    "OAuth2 Authentication: one of the choices for ``authentication_method``."
 
     _required = ("authentication_method", "client_id", "key_id", "oauth2_private_key",)
     authentication_method: Literal["oauth2_authentication"] = field(default="oauth2_authentication")
@@ -40,21 +40,21 @@ class SourceNetsuiteEnterpriseOAuth2Authentication(Configuration):
 
 
 class SourceNetsuiteEnterpriseScanChangesWithUserDefinedCursor(Configuration):
-    "Scan Changes with User Defined Cursor."
+    "Scan Changes with User Defined Cursor: one of the choices for ``cursor``."
 
     _required = ("cursor_method",)
     cursor_method: Literal["user_defined"] = field(default="user_defined")
 
 
 class SourceNetsuiteEnterpriseNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class SourceNetsuiteEnterpriseSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -65,7 +65,7 @@ class SourceNetsuiteEnterpriseSSHKeyAuthentication(Configuration):
 
 
 class SourceNetsuiteEnterprisePasswordAuthentication2(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -76,7 +76,7 @@ class SourceNetsuiteEnterprisePasswordAuthentication2(Configuration):
 
 
 class SourceNetsuiteEnterprise(Configuration):
-    "Netsuite Source Spec."
+    "Netsuite Source Spec: the configuration of the source ``netsuite-enterprise``."
 
     _kind = "source"
     _connector = "netsuite-enterprise"

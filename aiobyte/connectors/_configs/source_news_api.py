@@ -11,7 +11,7 @@ __all__ = ["SourceNewsAPI"]
 
 
 class SourceNewsAPI(Configuration):
-    "The ``source-news-api`` configuration."
+    "The configuration of the source ``news-api``."
 
     _kind = "source"
     _connector = "news-api"

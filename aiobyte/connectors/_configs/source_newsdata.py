@@ -11,7 +11,7 @@ __all__ = ["SourceNewsdata"]
 
 
 class SourceNewsdata(Configuration):
-    "The ``source-newsdata`` configuration."
+    "The configuration of the source ``newsdata``."
 
     _kind = "source"
     _connector = "newsdata"

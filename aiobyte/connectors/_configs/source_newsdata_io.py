@@ -11,7 +11,7 @@ __all__ = ["SourceNewsdataIo"]
 
 
 class SourceNewsdataIo(Configuration):
-    "The ``source-newsdata-io`` configuration."
+    "The configuration of the source ``newsdata-io``."
 
     _kind = "source"
     _connector = "newsdata-io"

@@ -11,7 +11,7 @@ __all__ = ["SourceNexiopay"]
 
 
 class SourceNexiopay(Configuration):
-    "The ``source-nexiopay`` configuration."
+    "The configuration of the source ``nexiopay``."
 
     _kind = "source"
     _connector = "nexiopay"

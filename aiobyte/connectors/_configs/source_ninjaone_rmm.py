@@ -11,7 +11,7 @@ __all__ = ["SourceNinjaoneRmm"]
 
 
 class SourceNinjaoneRmm(Configuration):
-    "The ``source-ninjaone-rmm`` configuration."
+    "The configuration of the source ``ninjaone-rmm``."
 
     _kind = "source"
     _connector = "ninjaone-rmm"

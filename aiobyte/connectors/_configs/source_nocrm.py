@@ -11,7 +11,7 @@ __all__ = ["SourceNocrm"]
 
 
 class SourceNocrm(Configuration):
-    "The ``source-nocrm`` configuration."
+    "The configuration of the source ``nocrm``."
 
     _kind = "source"
     _connector = "nocrm"

@@ -11,7 +11,7 @@ __all__ = ["SourceNorthpassLms"]
 
 
 class SourceNorthpassLms(Configuration):
-    "The ``source-northpass-lms`` configuration."
+    "The configuration of the source ``northpass-lms``."
 
     _kind = "source"
     _connector = "northpass-lms"

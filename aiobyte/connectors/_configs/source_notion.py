@@ -11,7 +11,7 @@ __all__ = ["SourceNotion", "SourceNotionAccessToken", "SourceNotionAuthenticatio
 
 
 class SourceNotionOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("auth_type", "client_id", "client_secret", "access_token",)
     access_token: str = field(secret=True)
@@ -21,7 +21,7 @@ class SourceNotionOAuth20(Configuration):
 
 
 class SourceNotionAccessToken(Configuration):
-    "Access Token."
+    "Access Token: one of the choices for ``credentials``."
 
     _required = ("auth_type", "token",)
     auth_type: Literal["token"] = field(default="token")
@@ -29,7 +29,7 @@ class SourceNotionAccessToken(Configuration):
 
 
 class SourceNotion(Configuration):
-    "Notion Source Spec."
+    "Notion Source Spec: the configuration of the source ``notion``."
 
     _kind = "source"
     _connector = "notion"

@@ -11,7 +11,7 @@ __all__ = ["SourceNutshell"]
 
 
 class SourceNutshell(Configuration):
-    "The ``source-nutshell`` configuration."
+    "The configuration of the source ``nutshell``."
 
     _kind = "source"
     _connector = "nutshell"

@@ -11,7 +11,7 @@ __all__ = ["SourceNylas"]
 
 
 class SourceNylas(Configuration):
-    "The ``source-nylas`` configuration."
+    "The configuration of the source ``nylas``."
 
     _kind = "source"
     _connector = "nylas"

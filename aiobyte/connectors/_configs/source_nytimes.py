@@ -11,7 +11,7 @@ __all__ = ["SourceNytimes"]
 
 
 class SourceNytimes(Configuration):
-    "Nytimes Spec."
+    "Nytimes Spec: the configuration of the source ``nytimes``."
 
     _kind = "source"
     _connector = "nytimes"

@@ -11,7 +11,7 @@ __all__ = ["SourceOkta", "SourceOktaAPIToken", "SourceOktaAuthorizationMethod", 
 
 
 class SourceOktaOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("auth_type", "client_id", "client_secret", "refresh_token",)
     auth_type: Literal["oauth2.0"] = field(default="oauth2.0")
@@ -21,7 +21,7 @@ class SourceOktaOAuth20(Configuration):
 
 
 class SourceOktaOAuth20WithPrivateKey(Configuration):
-    "OAuth 2.0 with private key."
+    "OAuth 2.0 with private key: one of the choices for ``credentials``."
 
     _required = ("auth_type", "client_id", "key_id", "private_key", "scope",)
     auth_type: Literal["oauth2.0_private_key"] = field(default="oauth2.0_private_key")
@@ -32,7 +32,7 @@ class SourceOktaOAuth20WithPrivateKey(Configuration):
 
 
 class SourceOktaAPIToken(Configuration):
-    "API Token."
+    "API Token: one of the choices for ``credentials``."
 
     _required = ("auth_type", "api_token",)
     api_token: str = field(secret=True)
@@ -40,7 +40,7 @@ class SourceOktaAPIToken(Configuration):
 
 
 class SourceOkta(Configuration):
-    "The ``source-okta`` configuration."
+    "The configuration of the source ``okta``."
 
     _kind = "source"
     _connector = "okta"

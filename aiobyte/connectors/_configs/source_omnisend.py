@@ -11,7 +11,7 @@ __all__ = ["SourceOmnisend"]
 
 
 class SourceOmnisend(Configuration):
-    "The ``source-omnisend`` configuration."
+    "The configuration of the source ``omnisend``."
 
     _kind = "source"
     _connector = "omnisend"

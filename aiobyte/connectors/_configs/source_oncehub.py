@@ -11,7 +11,7 @@ __all__ = ["SourceOncehub"]
 
 
 class SourceOncehub(Configuration):
-    "The ``source-oncehub`` configuration."
+    "The configuration of the source ``oncehub``."
 
     _kind = "source"
     _connector = "oncehub"

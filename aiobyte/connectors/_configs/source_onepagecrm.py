@@ -11,7 +11,7 @@ __all__ = ["SourceOnepagecrm"]
 
 
 class SourceOnepagecrm(Configuration):
-    "The ``source-onepagecrm`` configuration."
+    "The configuration of the source ``onepagecrm``."
 
     _kind = "source"
     _connector = "onepagecrm"

@@ -11,7 +11,7 @@ __all__ = ["SourceOnesignal", "SourceOnesignalApplications"]
 
 
 class SourceOnesignalApplications(Configuration):
-    "The ``source-onesignal`` configuration."
+    "The object in ``applications[]``."
 
     _required = ("app_id", "app_api_key",)
     app_api_key: str = field(secret=True)
@@ -20,7 +20,7 @@ class SourceOnesignalApplications(Configuration):
 
 
 class SourceOnesignal(Configuration):
-    "The ``source-onesignal`` configuration."
+    "The configuration of the source ``onesignal``."
 
     _kind = "source"
     _connector = "onesignal"

@@ -11,7 +11,7 @@ __all__ = ["SourceOnfleet"]
 
 
 class SourceOnfleet(Configuration):
-    "The ``source-onfleet`` configuration."
+    "The configuration of the source ``onfleet``."
 
     _kind = "source"
     _connector = "onfleet"

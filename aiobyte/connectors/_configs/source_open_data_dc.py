@@ -11,7 +11,7 @@ __all__ = ["SourceOpenDataDc"]
 
 
 class SourceOpenDataDc(Configuration):
-    "The ``source-open-data-dc`` configuration."
+    "The configuration of the source ``open-data-dc``."
 
     _kind = "source"
     _connector = "open-data-dc"

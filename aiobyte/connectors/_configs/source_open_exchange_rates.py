@@ -11,7 +11,7 @@ __all__ = ["SourceOpenExchangeRates"]
 
 
 class SourceOpenExchangeRates(Configuration):
-    "The ``source-open-exchange-rates`` configuration."
+    "The configuration of the source ``open-exchange-rates``."
 
     _kind = "source"
     _connector = "open-exchange-rates"

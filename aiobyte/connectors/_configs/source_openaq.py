@@ -11,7 +11,7 @@ __all__ = ["SourceOpenaq"]
 
 
 class SourceOpenaq(Configuration):
-    "The ``source-openaq`` configuration."
+    "The configuration of the source ``openaq``."
 
     _kind = "source"
     _connector = "openaq"

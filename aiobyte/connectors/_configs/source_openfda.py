@@ -11,7 +11,7 @@ __all__ = ["SourceOpenfda"]
 
 
 class SourceOpenfda(Configuration):
-    "The ``source-openfda`` configuration."
+    "The configuration of the source ``openfda``."
 
     _kind = "source"
     _connector = "openfda"

@@ -11,7 +11,7 @@ __all__ = ["SourceOpenweather"]
 
 
 class SourceOpenweather(Configuration):
-    "The ``source-openweather`` configuration."
+    "The configuration of the source ``openweather``."
 
     _kind = "source"
     _connector = "openweather"

@@ -11,7 +11,7 @@ __all__ = ["SourceOpinionStage"]
 
 
 class SourceOpinionStage(Configuration):
-    "The ``source-opinion-stage`` configuration."
+    "The configuration of the source ``opinion-stage``."
 
     _kind = "source"
     _connector = "opinion-stage"

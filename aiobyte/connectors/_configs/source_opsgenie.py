@@ -11,7 +11,7 @@ __all__ = ["SourceOpsgenie"]
 
 
 class SourceOpsgenie(Configuration):
-    "Opsgenie Spec."
+    "Opsgenie Spec: the configuration of the source ``opsgenie``."
 
     _kind = "source"
     _connector = "opsgenie"

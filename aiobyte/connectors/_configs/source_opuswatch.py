@@ -11,7 +11,7 @@ __all__ = ["SourceOpuswatch"]
 
 
 class SourceOpuswatch(Configuration):
-    "The ``source-opuswatch`` configuration."
+    "The configuration of the source ``opuswatch``."
 
     _kind = "source"
     _connector = "opuswatch"

@@ -11,7 +11,7 @@ __all__ = ["SourceOracle", "SourceOracleConnectBy", "SourceOracleEncryption", "S
 
 
 class SourceOracleServiceName(Configuration):
-    "Service name."
+    "Service name: one of the choices for ``connection_data``."
 
     _required = ("service_name",)
     connection_type: Literal["service_name"] = field(default="service_name")
@@ -19,7 +19,7 @@ class SourceOracleServiceName(Configuration):
 
 
 class SourceOracleSystemIDSID(Configuration):
-    "System ID (SID)."
+    "System ID (SID): one of the choices for ``connection_data``."
 
     _required = ("sid",)
     connection_type: Literal["sid"] = field(default="sid")
@@ -27,14 +27,14 @@ class SourceOracleSystemIDSID(Configuration):
 
 
 class SourceOracleUnencrypted(Configuration):
-    "Unencrypted."
+    "Unencrypted: one of the choices for ``encryption``."
 
     _required = ("encryption_method",)
     encryption_method: Literal["unencrypted"] = field(default="unencrypted")
 
 
 class SourceOracleNativeNetworkEncryptionNNE(Configuration):
-    "Native Network Encryption (NNE)."
+    "Native Network Encryption (NNE): one of the choices for ``encryption``."
 
     _required = ("encryption_method",)
     encryption_algorithm: Literal["AES256", "RC4_56", "3DES168"] | None | UnsetType = field(default=UNSET)
@@ -42,7 +42,7 @@ class SourceOracleNativeNetworkEncryptionNNE(Configuration):
 
 
 class SourceOracleTLSEncryptedVerifyCertificate(Configuration):
-    "TLS Encrypted (verify certificate)."
+    "TLS Encrypted (verify certificate): one of the choices for ``encryption``."
 
     _required = ("encryption_method", "ssl_certificate",)
     encryption_method: Literal["encrypted_verify_certificate"] = field(default="encrypted_verify_certificate")
@@ -50,14 +50,14 @@ class SourceOracleTLSEncryptedVerifyCertificate(Configuration):
 
 
 class SourceOracleNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class SourceOracleSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -68,7 +68,7 @@ class SourceOracleSSHKeyAuthentication(Configuration):
 
 
 class SourceOraclePasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -79,7 +79,7 @@ class SourceOraclePasswordAuthentication(Configuration):
 
 
 class SourceOracle(Configuration):
-    "Oracle Source Spec."
+    "Oracle Source Spec: the configuration of the source ``oracle``."
 
     _kind = "source"
     _connector = "oracle"

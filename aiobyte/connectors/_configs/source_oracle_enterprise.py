@@ -11,7 +11,7 @@ __all__ = ["SourceOracleEnterprise", "SourceOracleEnterpriseCdc", "SourceOracleE
 
 
 class SourceOracleEnterpriseServiceName(Configuration):
-    "Service name."
+    "Service name: one of the choices for ``connection_data``."
 
     _required = ("connection_type", "service_name",)
     connection_type: Literal["service_name"] = field(default="service_name")
@@ -19,7 +19,7 @@ class SourceOracleEnterpriseServiceName(Configuration):
 
 
 class SourceOracleEnterpriseSystemIDSID(Configuration):
-    "System ID (SID)."
+    "System ID (SID): one of the choices for ``connection_data``."
 
     _required = ("connection_type", "sid",)
     connection_type: Literal["sid"] = field(default="sid")
@@ -27,14 +27,14 @@ class SourceOracleEnterpriseSystemIDSID(Configuration):
 
 
 class SourceOracleEnterpriseScanChangesWithUserDefinedCursor(Configuration):
-    "Scan Changes with User Defined Cursor."
+    "Scan Changes with User Defined Cursor: one of the choices for ``cursor``."
 
     _required = ("cursor_method",)
     cursor_method: Literal["user_defined"] = field(default="user_defined")
 
 
 class SourceOracleEnterpriseCdc(Configuration):
-    "Read Changes using Change Data Capture (CDC)."
+    "Read Changes using Change Data Capture (CDC): one of the choices for ``cursor``."
 
     _required = ("cursor_method",)
     cursor_method: Literal["cdc"] = field(default="cdc")
@@ -44,14 +44,14 @@ class SourceOracleEnterpriseCdc(Configuration):
 
 
 class SourceOracleEnterpriseUnencrypted(Configuration):
-    "Unencrypted."
+    "Unencrypted: one of the choices for ``encryption``."
 
     _required = ("encryption_method",)
     encryption_method: Literal["unencrypted"] = field(default="unencrypted")
 
 
 class SourceOracleEnterpriseNativeNetworkEncryptionNNE(Configuration):
-    "Native Network Encryption (NNE)."
+    "Native Network Encryption (NNE): one of the choices for ``encryption``."
 
     _required = ("encryption_method", "encryption_algorithm",)
     encryption_algorithm: Literal["AES256", "AES192", "AES128", "3DES168", "3DES112", "DES"] = field()
@@ -59,7 +59,7 @@ class SourceOracleEnterpriseNativeNetworkEncryptionNNE(Configuration):
 
 
 class SourceOracleEnterpriseTLSEncryptedVerifyCertificate(Configuration):
-    "TLS Encrypted (verify certificate)."
+    "TLS Encrypted (verify certificate): one of the choices for ``encryption``."
 
     _required = ("encryption_method", "ssl_certificate",)
     encryption_method: Literal["encrypted_verify_certificate"] = field(default="encrypted_verify_certificate")
@@ -67,7 +67,7 @@ class SourceOracleEnterpriseTLSEncryptedVerifyCertificate(Configuration):
 
 
 class SourceOracleEnterpriseTableNameFilters(Configuration):
-    "Table Filter."
+    "Table Filter: the object in ``table_filters[]``."
 
     _required = ("schema_name", "table_name_patterns",)
     schema_name: str = field()
@@ -75,14 +75,14 @@ class SourceOracleEnterpriseTableNameFilters(Configuration):
 
 
 class SourceOracleEnterpriseNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class SourceOracleEnterpriseSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -93,7 +93,7 @@ class SourceOracleEnterpriseSSHKeyAuthentication(Configuration):
 
 
 class SourceOracleEnterprisePasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -104,7 +104,7 @@ class SourceOracleEnterprisePasswordAuthentication(Configuration):
 
 
 class SourceOracleEnterprise(Configuration):
-    "Oracle Source Spec."
+    "Oracle Source Spec: the configuration of the source ``oracle-enterprise``."
 
     _kind = "source"
     _connector = "oracle-enterprise"

@@ -11,7 +11,7 @@ __all__ = ["SourceOrb"]
 
 
 class SourceOrb(Configuration):
-    "The ``source-orb`` configuration."
+    "The configuration of the source ``orb``."
 
     _kind = "source"
     _connector = "orb"

@@ -11,7 +11,7 @@ __all__ = ["SourceOura"]
 
 
 class SourceOura(Configuration):
-    "The ``source-oura`` configuration."
+    "The configuration of the source ``oura``."
 
     _kind = "source"
     _connector = "oura"

@@ -11,7 +11,7 @@ __all__ = ["SourceOutbrainAmplify", "SourceOutbrainAmplifyAccessToken", "SourceO
 
 
 class SourceOutbrainAmplifyAccessToken(Configuration):
-    "Access token."
+    "Access token: one of the choices for ``credentials``."
 
     _required = ("type", "access_token",)
     access_token: str = field(secret=True)
@@ -19,7 +19,7 @@ class SourceOutbrainAmplifyAccessToken(Configuration):
 
 
 class SourceOutbrainAmplifyUsernamePassword(Configuration):
-    "Username Password."
+    "Username Password: one of the choices for ``credentials``."
 
     _required = ("type", "username", "password",)
     password: str = field(secret=True)
@@ -28,7 +28,7 @@ class SourceOutbrainAmplifyUsernamePassword(Configuration):
 
 
 class SourceOutbrainAmplify(Configuration):
-    "Outbrain Amplify Spec."
+    "Outbrain Amplify Spec: the configuration of the source ``outbrain-amplify``."
 
     _kind = "source"
     _connector = "outbrain-amplify"

@@ -11,7 +11,7 @@ __all__ = ["SourceOutlook"]
 
 
 class SourceOutlook(Configuration):
-    "The ``source-outlook`` configuration."
+    "The configuration of the source ``outlook``."
 
     _kind = "source"
     _connector = "outlook"

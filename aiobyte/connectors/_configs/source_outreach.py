@@ -11,7 +11,7 @@ __all__ = ["SourceOutreach"]
 
 
 class SourceOutreach(Configuration):
-    "The ``source-outreach`` configuration."
+    "The configuration of the source ``outreach``."
 
     _kind = "source"
     _connector = "outreach"

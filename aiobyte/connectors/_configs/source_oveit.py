@@ -11,7 +11,7 @@ __all__ = ["SourceOveit"]
 
 
 class SourceOveit(Configuration):
-    "The ``source-oveit`` configuration."
+    "The configuration of the source ``oveit``."
 
     _kind = "source"
     _connector = "oveit"

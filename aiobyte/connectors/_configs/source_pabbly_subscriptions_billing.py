@@ -11,7 +11,7 @@ __all__ = ["SourcePabblySubscriptionsBilling"]
 
 
 class SourcePabblySubscriptionsBilling(Configuration):
-    "The ``source-pabbly-subscriptions-billing`` configuration."
+    "The configuration of the source ``pabbly-subscriptions-billing``."
 
     _kind = "source"
     _connector = "pabbly-subscriptions-billing"

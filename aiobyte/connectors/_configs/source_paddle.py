@@ -11,7 +11,7 @@ __all__ = ["SourcePaddle"]
 
 
 class SourcePaddle(Configuration):
-    "The ``source-paddle`` configuration."
+    "The configuration of the source ``paddle``."
 
     _kind = "source"
     _connector = "paddle"

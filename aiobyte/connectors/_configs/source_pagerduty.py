@@ -11,7 +11,7 @@ __all__ = ["SourcePagerduty"]
 
 
 class SourcePagerduty(Configuration):
-    "The ``source-pagerduty`` configuration."
+    "The configuration of the source ``pagerduty``."
 
     _kind = "source"
     _connector = "pagerduty"

@@ -11,7 +11,7 @@ __all__ = ["SourcePandadoc"]
 
 
 class SourcePandadoc(Configuration):
-    "The ``source-pandadoc`` configuration."
+    "The configuration of the source ``pandadoc``."
 
     _kind = "source"
     _connector = "pandadoc"

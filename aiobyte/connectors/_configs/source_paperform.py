@@ -11,7 +11,7 @@ __all__ = ["SourcePaperform"]
 
 
 class SourcePaperform(Configuration):
-    "The ``source-paperform`` configuration."
+    "The configuration of the source ``paperform``."
 
     _kind = "source"
     _connector = "paperform"

@@ -11,7 +11,7 @@ __all__ = ["SourcePapersign"]
 
 
 class SourcePapersign(Configuration):
-    "The ``source-papersign`` configuration."
+    "The configuration of the source ``papersign``."
 
     _kind = "source"
     _connector = "papersign"

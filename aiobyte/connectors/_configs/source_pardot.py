@@ -11,7 +11,7 @@ __all__ = ["SourcePardot"]
 
 
 class SourcePardot(Configuration):
-    "The ``source-pardot`` configuration."
+    "The configuration of the source ``pardot``."
 
     _kind = "source"
     _connector = "pardot"

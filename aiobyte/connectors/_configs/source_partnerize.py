@@ -11,7 +11,7 @@ __all__ = ["SourcePartnerize"]
 
 
 class SourcePartnerize(Configuration):
-    "The ``source-partnerize`` configuration."
+    "The configuration of the source ``partnerize``."
 
     _kind = "source"
     _connector = "partnerize"

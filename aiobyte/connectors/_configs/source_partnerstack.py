@@ -11,7 +11,7 @@ __all__ = ["SourcePartnerstack"]
 
 
 class SourcePartnerstack(Configuration):
-    "The ``source-partnerstack`` configuration."
+    "The configuration of the source ``partnerstack``."
 
     _kind = "source"
     _connector = "partnerstack"

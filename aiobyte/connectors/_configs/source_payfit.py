@@ -11,7 +11,7 @@ __all__ = ["SourcePayfit"]
 
 
 class SourcePayfit(Configuration):
-    "The ``source-payfit`` configuration."
+    "The configuration of the source ``payfit``."
 
     _kind = "source"
     _connector = "payfit"

@@ -11,7 +11,7 @@ __all__ = ["SourcePaypalTransaction"]
 
 
 class SourcePaypalTransaction(Configuration):
-    "The ``source-paypal-transaction`` configuration."
+    "The configuration of the source ``paypal-transaction``."
 
     _kind = "source"
     _connector = "paypal-transaction"

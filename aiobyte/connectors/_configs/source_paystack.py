@@ -11,7 +11,7 @@ __all__ = ["SourcePaystack"]
 
 
 class SourcePaystack(Configuration):
-    "The ``source-paystack`` configuration."
+    "The configuration of the source ``paystack``."
 
     _kind = "source"
     _connector = "paystack"

@@ -11,7 +11,7 @@ __all__ = ["SourcePendo"]
 
 
 class SourcePendo(Configuration):
-    "The ``source-pendo`` configuration."
+    "The configuration of the source ``pendo``."
 
     _kind = "source"
     _connector = "pendo"

@@ -11,7 +11,7 @@ __all__ = ["SourcePennylane"]
 
 
 class SourcePennylane(Configuration):
-    "The ``source-pennylane`` configuration."
+    "The configuration of the source ``pennylane``."
 
     _kind = "source"
     _connector = "pennylane"

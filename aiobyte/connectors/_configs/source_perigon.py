@@ -11,7 +11,7 @@ __all__ = ["SourcePerigon"]
 
 
 class SourcePerigon(Configuration):
-    "The ``source-perigon`` configuration."
+    "The configuration of the source ``perigon``."
 
     _kind = "source"
     _connector = "perigon"

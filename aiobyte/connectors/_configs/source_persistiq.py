@@ -11,7 +11,7 @@ __all__ = ["SourcePersistiq"]
 
 
 class SourcePersistiq(Configuration):
-    "The ``source-persistiq`` configuration."
+    "The configuration of the source ``persistiq``."
 
     _kind = "source"
     _connector = "persistiq"

@@ -11,7 +11,7 @@ __all__ = ["SourcePersona"]
 
 
 class SourcePersona(Configuration):
-    "The ``source-persona`` configuration."
+    "The configuration of the source ``persona``."
 
     _kind = "source"
     _connector = "persona"

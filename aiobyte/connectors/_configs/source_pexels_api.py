@@ -11,7 +11,7 @@ __all__ = ["SourcePexelsAPI"]
 
 
 class SourcePexelsAPI(Configuration):
-    "The ``source-pexels-api`` configuration."
+    "The configuration of the source ``pexels-api``."
 
     _kind = "source"
     _connector = "pexels-api"

@@ -11,7 +11,7 @@ __all__ = ["SourcePhyllo"]
 
 
 class SourcePhyllo(Configuration):
-    "The ``source-phyllo`` configuration."
+    "The configuration of the source ``phyllo``."
 
     _kind = "source"
     _connector = "phyllo"

@@ -11,7 +11,7 @@ __all__ = ["SourcePicqer"]
 
 
 class SourcePicqer(Configuration):
-    "The ``source-picqer`` configuration."
+    "The configuration of the source ``picqer``."
 
     _kind = "source"
     _connector = "picqer"

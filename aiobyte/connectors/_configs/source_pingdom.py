@@ -11,7 +11,7 @@ __all__ = ["SourcePingdom"]
 
 
 class SourcePingdom(Configuration):
-    "The ``source-pingdom`` configuration."
+    "The configuration of the source ``pingdom``."
 
     _kind = "source"
     _connector = "pingdom"

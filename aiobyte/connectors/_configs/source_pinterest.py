@@ -11,7 +11,7 @@ __all__ = ["SourcePinterest", "SourcePinterestCustomReports", "SourcePinterestOA
 
 
 class SourcePinterestOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: the object in ``credentials``."
 
     _required = ("auth_method", "refresh_token", "client_id", "client_secret",)
     auth_method: Literal["oauth2.0"] = field(default="oauth2.0")
@@ -21,7 +21,7 @@ class SourcePinterestOAuth20(Configuration):
 
 
 class SourcePinterestCustomReports(Configuration):
-    "ReportConfig."
+    "ReportConfig: the object in ``custom_reports[]``."
 
     _required = ("name", "level", "granularity", "columns",)
     attribution_types: list[Literal["INDIVIDUAL", "HOUSEHOLD"]] | None | UnsetType = field(default=UNSET)
@@ -37,7 +37,7 @@ class SourcePinterestCustomReports(Configuration):
 
 
 class SourcePinterest(Configuration):
-    "Pinterest Spec."
+    "Pinterest Spec: the configuration of the source ``pinterest``."
 
     _kind = "source"
     _connector = "pinterest"

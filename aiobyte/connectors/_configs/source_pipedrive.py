@@ -11,7 +11,7 @@ __all__ = ["SourcePipedrive"]
 
 
 class SourcePipedrive(Configuration):
-    "The ``source-pipedrive`` configuration."
+    "The configuration of the source ``pipedrive``."
 
     _kind = "source"
     _connector = "pipedrive"

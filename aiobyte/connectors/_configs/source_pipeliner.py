@@ -11,7 +11,7 @@ __all__ = ["SourcePipeliner"]
 
 
 class SourcePipeliner(Configuration):
-    "The ``source-pipeliner`` configuration."
+    "The configuration of the source ``pipeliner``."
 
     _kind = "source"
     _connector = "pipeliner"

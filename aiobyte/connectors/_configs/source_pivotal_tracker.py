@@ -11,7 +11,7 @@ __all__ = ["SourcePivotalTracker"]
 
 
 class SourcePivotalTracker(Configuration):
-    "Pivotal Tracker Spec."
+    "Pivotal Tracker Spec: the configuration of the source ``pivotal-tracker``."
 
     _kind = "source"
     _connector = "pivotal-tracker"

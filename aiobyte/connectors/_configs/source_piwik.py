@@ -11,7 +11,7 @@ __all__ = ["SourcePiwik"]
 
 
 class SourcePiwik(Configuration):
-    "The ``source-piwik`` configuration."
+    "The configuration of the source ``piwik``."
 
     _kind = "source"
     _connector = "piwik"

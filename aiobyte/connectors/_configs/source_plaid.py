@@ -11,7 +11,7 @@ __all__ = ["SourcePlaid"]
 
 
 class SourcePlaid(Configuration):
-    "The ``source-plaid`` configuration."
+    "The configuration of the source ``plaid``."
 
     _kind = "source"
     _connector = "plaid"

@@ -11,7 +11,7 @@ __all__ = ["SourcePlanhat"]
 
 
 class SourcePlanhat(Configuration):
-    "The ``source-planhat`` configuration."
+    "The configuration of the source ``planhat``."
 
     _kind = "source"
     _connector = "planhat"

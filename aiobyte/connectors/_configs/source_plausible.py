@@ -11,7 +11,7 @@ __all__ = ["SourcePlausible"]
 
 
 class SourcePlausible(Configuration):
-    "The ``source-plausible`` configuration."
+    "The configuration of the source ``plausible``."
 
     _kind = "source"
     _connector = "plausible"

@@ -11,7 +11,7 @@ __all__ = ["SourcePocket"]
 
 
 class SourcePocket(Configuration):
-    "Pocket Spec."
+    "Pocket Spec: the configuration of the source ``pocket``."
 
     _kind = "source"
     _connector = "pocket"

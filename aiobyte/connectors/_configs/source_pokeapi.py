@@ -11,7 +11,7 @@ __all__ = ["SourcePokeapi"]
 
 
 class SourcePokeapi(Configuration):
-    "The ``source-pokeapi`` configuration."
+    "The configuration of the source ``pokeapi``."
 
     _kind = "source"
     _connector = "pokeapi"

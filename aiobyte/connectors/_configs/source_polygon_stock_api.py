@@ -11,7 +11,7 @@ __all__ = ["SourcePolygonStockAPI"]
 
 
 class SourcePolygonStockAPI(Configuration):
-    "The ``source-polygon-stock-api`` configuration."
+    "The configuration of the source ``polygon-stock-api``."
 
     _kind = "source"
     _connector = "polygon-stock-api"

@@ -11,7 +11,7 @@ __all__ = ["SourcePoplar"]
 
 
 class SourcePoplar(Configuration):
-    "The ``source-poplar`` configuration."
+    "The configuration of the source ``poplar``."
 
     _kind = "source"
     _connector = "poplar"

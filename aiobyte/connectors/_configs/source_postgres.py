@@ -11,7 +11,7 @@ __all__ = ["SourcePostgres", "SourcePostgresAllow", "SourcePostgresDetectChanges
 
 
 class SourcePostgresReadChangesUsingWriteAheadLogCDC(Configuration):
-    "Read Changes using Write-Ahead Log (CDC)."
+    "Read Changes using Write-Ahead Log (CDC): one of the choices for ``replication_method``."
 
     _required = ("method", "replication_slot", "publication",)
     heartbeat_action_query: str | None | UnsetType = field(default=UNSET)
@@ -27,49 +27,49 @@ class SourcePostgresReadChangesUsingWriteAheadLogCDC(Configuration):
 
 
 class SourcePostgresDetectChangesWithXminSystemColumn(Configuration):
-    "Detect Changes with Xmin System Column."
+    "Detect Changes with Xmin System Column: one of the choices for ``replication_method``."
 
     _required = ("method",)
     method: Literal["Xmin"] = field(default="Xmin")
 
 
 class SourcePostgresScanChangesWithUserDefinedCursor(Configuration):
-    "Scan Changes with User Defined Cursor."
+    "Scan Changes with User Defined Cursor: one of the choices for ``replication_method``."
 
     _required = ("method",)
     method: Literal["Standard"] = field(default="Standard")
 
 
 class SourcePostgresDisable(Configuration):
-    "disable."
+    "disable: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["disable"] = field(default="disable")
 
 
 class SourcePostgresAllow(Configuration):
-    "allow."
+    "allow: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["allow"] = field(default="allow")
 
 
 class SourcePostgresPrefer(Configuration):
-    "prefer."
+    "prefer: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["prefer"] = field(default="prefer")
 
 
 class SourcePostgresRequire(Configuration):
-    "require."
+    "require: one of the choices for ``ssl_mode``."
 
     _required = ("mode",)
     mode: Literal["require"] = field(default="require")
 
 
 class SourcePostgresVerifyCa(Configuration):
-    "verify-ca."
+    "verify-ca: one of the choices for ``ssl_mode``."
 
     _required = ("mode", "ca_certificate",)
     ca_certificate: str = field(secret=True)
@@ -80,7 +80,7 @@ class SourcePostgresVerifyCa(Configuration):
 
 
 class SourcePostgresVerifyFull(Configuration):
-    "verify-full."
+    "verify-full: one of the choices for ``ssl_mode``."
 
     _required = ("mode", "ca_certificate",)
     ca_certificate: str = field(secret=True)
@@ -91,14 +91,14 @@ class SourcePostgresVerifyFull(Configuration):
 
 
 class SourcePostgresNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class SourcePostgresSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -109,7 +109,7 @@ class SourcePostgresSSHKeyAuthentication(Configuration):
 
 
 class SourcePostgresPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -120,7 +120,7 @@ class SourcePostgresPasswordAuthentication(Configuration):
 
 
 class SourcePostgres(Configuration):
-    "Postgres Source Spec."
+    "Postgres Source Spec: the configuration of the source ``postgres``."
 
     _kind = "source"
     _connector = "postgres"

@@ -11,7 +11,7 @@ __all__ = ["SourcePosthog"]
 
 
 class SourcePosthog(Configuration):
-    "PostHog Spec."
+    "PostHog Spec: the configuration of the source ``posthog``."
 
     _kind = "source"
     _connector = "posthog"

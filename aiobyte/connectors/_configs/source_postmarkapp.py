@@ -11,7 +11,7 @@ __all__ = ["SourcePostmarkapp"]
 
 
 class SourcePostmarkapp(Configuration):
-    "The ``source-postmarkapp`` configuration."
+    "The configuration of the source ``postmarkapp``."
 
     _kind = "source"
     _connector = "postmarkapp"

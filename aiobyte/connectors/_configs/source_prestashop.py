@@ -11,7 +11,7 @@ __all__ = ["SourcePrestashop"]
 
 
 class SourcePrestashop(Configuration):
-    "The ``source-prestashop`` configuration."
+    "The configuration of the source ``prestashop``."
 
     _kind = "source"
     _connector = "prestashop"

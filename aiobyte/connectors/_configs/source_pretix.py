@@ -11,7 +11,7 @@ __all__ = ["SourcePretix"]
 
 
 class SourcePretix(Configuration):
-    "The ``source-pretix`` configuration."
+    "The configuration of the source ``pretix``."
 
     _kind = "source"
     _connector = "pretix"

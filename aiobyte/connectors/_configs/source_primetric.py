@@ -11,7 +11,7 @@ __all__ = ["SourcePrimetric"]
 
 
 class SourcePrimetric(Configuration):
-    "Primetric Spec."
+    "Primetric Spec: the configuration of the source ``primetric``."
 
     _kind = "source"
     _connector = "primetric"

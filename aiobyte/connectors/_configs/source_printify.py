@@ -11,7 +11,7 @@ __all__ = ["SourcePrintify"]
 
 
 class SourcePrintify(Configuration):
-    "The ``source-printify`` configuration."
+    "The configuration of the source ``printify``."
 
     _kind = "source"
     _connector = "printify"

@@ -11,7 +11,7 @@ __all__ = ["SourceProductboard"]
 
 
 class SourceProductboard(Configuration):
-    "The ``source-productboard`` configuration."
+    "The configuration of the source ``productboard``."
 
     _kind = "source"
     _connector = "productboard"

@@ -11,7 +11,7 @@ __all__ = ["SourceProductive"]
 
 
 class SourceProductive(Configuration):
-    "The ``source-productive`` configuration."
+    "The configuration of the source ``productive``."
 
     _kind = "source"
     _connector = "productive"

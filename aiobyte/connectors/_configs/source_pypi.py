@@ -11,7 +11,7 @@ __all__ = ["SourcePypi"]
 
 
 class SourcePypi(Configuration):
-    "The ``source-pypi`` configuration."
+    "The configuration of the source ``pypi``."
 
     _kind = "source"
     _connector = "pypi"

@@ -11,7 +11,7 @@ __all__ = ["SourceQualaroo"]
 
 
 class SourceQualaroo(Configuration):
-    "The ``source-qualaroo`` configuration."
+    "The configuration of the source ``qualaroo``."
 
     _kind = "source"
     _connector = "qualaroo"

@@ -11,7 +11,7 @@ __all__ = ["SourceQuickbooks"]
 
 
 class SourceQuickbooks(Configuration):
-    "The ``source-quickbooks`` configuration."
+    "The configuration of the source ``quickbooks``."
 
     _kind = "source"
     _connector = "quickbooks"

@@ -11,7 +11,7 @@ __all__ = ["SourceRailz"]
 
 
 class SourceRailz(Configuration):
-    "The ``source-railz`` configuration."
+    "The configuration of the source ``railz``."
 
     _kind = "source"
     _connector = "railz"

@@ -11,7 +11,7 @@ __all__ = ["SourceRdStationMarketing", "SourceRdStationMarketingAuthenticationTy
 
 
 class SourceRdStationMarketingSignInViaRDStationOAuth(Configuration):
-    "Sign in via RD Station (OAuth)."
+    "Sign in via RD Station (OAuth): one of the choices for ``authorization``."
 
     _required = ("auth_type",)
     auth_type: Literal["Client"] = field(default="Client")
@@ -21,7 +21,7 @@ class SourceRdStationMarketingSignInViaRDStationOAuth(Configuration):
 
 
 class SourceRdStationMarketing(Configuration):
-    "RD Station Marketing Spec."
+    "RD Station Marketing Spec: the configuration of the source ``rd-station-marketing``."
 
     _kind = "source"
     _connector = "rd-station-marketing"

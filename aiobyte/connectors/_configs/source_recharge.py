@@ -11,7 +11,7 @@ __all__ = ["SourceRecharge"]
 
 
 class SourceRecharge(Configuration):
-    "Recharge Spec."
+    "Recharge Spec: the configuration of the source ``recharge``."
 
     _kind = "source"
     _connector = "recharge"

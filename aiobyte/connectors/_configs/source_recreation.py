@@ -11,7 +11,7 @@ __all__ = ["SourceRecreation"]
 
 
 class SourceRecreation(Configuration):
-    "The ``source-recreation`` configuration."
+    "The configuration of the source ``recreation``."
 
     _kind = "source"
     _connector = "recreation"

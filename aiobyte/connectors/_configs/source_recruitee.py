@@ -11,7 +11,7 @@ __all__ = ["SourceRecruitee"]
 
 
 class SourceRecruitee(Configuration):
-    "The ``source-recruitee`` configuration."
+    "The configuration of the source ``recruitee``."
 
     _kind = "source"
     _connector = "recruitee"

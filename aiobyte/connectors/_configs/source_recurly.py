@@ -11,7 +11,7 @@ __all__ = ["SourceRecurly"]
 
 
 class SourceRecurly(Configuration):
-    "The ``source-recurly`` configuration."
+    "The configuration of the source ``recurly``."
 
     _kind = "source"
     _connector = "recurly"

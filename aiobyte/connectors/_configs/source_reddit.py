@@ -11,7 +11,7 @@ __all__ = ["SourceReddit"]
 
 
 class SourceReddit(Configuration):
-    "The ``source-reddit`` configuration."
+    "The configuration of the source ``reddit``."
 
     _kind = "source"
     _connector = "reddit"

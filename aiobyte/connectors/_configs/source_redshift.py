@@ -11,7 +11,7 @@ __all__ = ["SourceRedshift"]
 
 
 class SourceRedshift(Configuration):
-    "Redshift Source Spec."
+    "Redshift Source Spec: the configuration of the source ``redshift``."
 
     _kind = "source"
     _connector = "redshift"

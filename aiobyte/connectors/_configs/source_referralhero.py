@@ -11,7 +11,7 @@ __all__ = ["SourceReferralhero"]
 
 
 class SourceReferralhero(Configuration):
-    "The ``source-referralhero`` configuration."
+    "The configuration of the source ``referralhero``."
 
     _kind = "source"
     _connector = "referralhero"

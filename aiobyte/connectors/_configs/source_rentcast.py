@@ -11,7 +11,7 @@ __all__ = ["SourceRentcast"]
 
 
 class SourceRentcast(Configuration):
-    "The ``source-rentcast`` configuration."
+    "The configuration of the source ``rentcast``."
 
     _kind = "source"
     _connector = "rentcast"

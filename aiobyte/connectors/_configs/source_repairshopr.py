@@ -11,7 +11,7 @@ __all__ = ["SourceRepairshopr"]
 
 
 class SourceRepairshopr(Configuration):
-    "The ``source-repairshopr`` configuration."
+    "The configuration of the source ``repairshopr``."
 
     _kind = "source"
     _connector = "repairshopr"

@@ -11,7 +11,7 @@ __all__ = ["SourceReplyIo"]
 
 
 class SourceReplyIo(Configuration):
-    "The ``source-reply-io`` configuration."
+    "The configuration of the source ``reply-io``."
 
     _kind = "source"
     _connector = "reply-io"

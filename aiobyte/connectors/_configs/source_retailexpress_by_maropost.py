@@ -11,7 +11,7 @@ __all__ = ["SourceRetailexpressByMaropost"]
 
 
 class SourceRetailexpressByMaropost(Configuration):
-    "The ``source-retailexpress-by-maropost`` configuration."
+    "The configuration of the source ``retailexpress-by-maropost``."
 
     _kind = "source"
     _connector = "retailexpress-by-maropost"

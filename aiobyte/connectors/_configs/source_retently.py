@@ -11,7 +11,7 @@ __all__ = ["SourceRetently", "SourceRetentlyAuthenticateViaRetentlyOAuth", "Sour
 
 
 class SourceRetentlyAuthenticateViaRetentlyOAuth(Configuration):
-    "Authenticate via Retently (OAuth)."
+    "Authenticate via Retently (OAuth): one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token",)
     auth_type: Literal["Client"] = field(default="Client")
@@ -21,7 +21,7 @@ class SourceRetentlyAuthenticateViaRetentlyOAuth(Configuration):
 
 
 class SourceRetentlyAuthenticateWithAPIToken(Configuration):
-    "Authenticate with API Token."
+    "Authenticate with API Token: one of the choices for ``credentials``."
 
     _required = ("api_key",)
     api_key: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceRetentlyAuthenticateWithAPIToken(Configuration):
 
 
 class SourceRetently(Configuration):
-    "The ``source-retently`` configuration."
+    "The configuration of the source ``retently``."
 
     _kind = "source"
     _connector = "retently"

@@ -11,7 +11,7 @@ __all__ = ["SourceRevenuecat"]
 
 
 class SourceRevenuecat(Configuration):
-    "The ``source-revenuecat`` configuration."
+    "The configuration of the source ``revenuecat``."
 
     _kind = "source"
     _connector = "revenuecat"

@@ -11,7 +11,7 @@ __all__ = ["SourceRevolutMerchant"]
 
 
 class SourceRevolutMerchant(Configuration):
-    "The ``source-revolut-merchant`` configuration."
+    "The configuration of the source ``revolut-merchant``."
 
     _kind = "source"
     _connector = "revolut-merchant"

@@ -11,7 +11,7 @@ __all__ = ["SourceRingcentral"]
 
 
 class SourceRingcentral(Configuration):
-    "The ``source-ringcentral`` configuration."
+    "The configuration of the source ``ringcentral``."
 
     _kind = "source"
     _connector = "ringcentral"

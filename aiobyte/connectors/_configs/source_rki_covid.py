@@ -11,7 +11,7 @@ __all__ = ["SourceRkiCovid"]
 
 
 class SourceRkiCovid(Configuration):
-    "RKI Covid Spec."
+    "RKI Covid Spec: the configuration of the source ``rki-covid``."
 
     _kind = "source"
     _connector = "rki-covid"

@@ -11,7 +11,7 @@ __all__ = ["SourceRocketChat"]
 
 
 class SourceRocketChat(Configuration):
-    "The ``source-rocket-chat`` configuration."
+    "The configuration of the source ``rocket-chat``."
 
     _kind = "source"
     _connector = "rocket-chat"

@@ -11,7 +11,7 @@ __all__ = ["SourceRocketlane"]
 
 
 class SourceRocketlane(Configuration):
-    "The ``source-rocketlane`` configuration."
+    "The configuration of the source ``rocketlane``."
 
     _kind = "source"
     _connector = "rocketlane"

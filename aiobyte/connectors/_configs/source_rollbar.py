@@ -11,7 +11,7 @@ __all__ = ["SourceRollbar"]
 
 
 class SourceRollbar(Configuration):
-    "The ``source-rollbar`` configuration."
+    "The configuration of the source ``rollbar``."
 
     _kind = "source"
     _connector = "rollbar"

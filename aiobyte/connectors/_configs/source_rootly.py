@@ -11,7 +11,7 @@ __all__ = ["SourceRootly"]
 
 
 class SourceRootly(Configuration):
-    "The ``source-rootly`` configuration."
+    "The configuration of the source ``rootly``."
 
     _kind = "source"
     _connector = "rootly"

@@ -11,7 +11,7 @@ __all__ = ["SourceRss"]
 
 
 class SourceRss(Configuration):
-    "RSS Spec."
+    "RSS Spec: the configuration of the source ``rss``."
 
     _kind = "source"
     _connector = "rss"

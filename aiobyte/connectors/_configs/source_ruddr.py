@@ -11,7 +11,7 @@ __all__ = ["SourceRuddr"]
 
 
 class SourceRuddr(Configuration):
-    "The ``source-ruddr`` configuration."
+    "The configuration of the source ``ruddr``."
 
     _kind = "source"
     _connector = "ruddr"

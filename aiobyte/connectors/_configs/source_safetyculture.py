@@ -11,7 +11,7 @@ __all__ = ["SourceSafetyculture"]
 
 
 class SourceSafetyculture(Configuration):
-    "The ``source-safetyculture`` configuration."
+    "The configuration of the source ``safetyculture``."
 
     _kind = "source"
     _connector = "safetyculture"

@@ -11,7 +11,7 @@ __all__ = ["SourceSageHr"]
 
 
 class SourceSageHr(Configuration):
-    "The ``source-sage-hr`` configuration."
+    "The configuration of the source ``sage-hr``."
 
     _kind = "source"
     _connector = "sage-hr"

@@ -11,7 +11,7 @@ __all__ = ["SourceSalesflare"]
 
 
 class SourceSalesflare(Configuration):
-    "The ``source-salesflare`` configuration."
+    "The configuration of the source ``salesflare``."
 
     _kind = "source"
     _connector = "salesflare"

@@ -11,7 +11,7 @@ __all__ = ["SourceSalesforce", "SourceSalesforceFilterSalesforceObjects"]
 
 
 class SourceSalesforceFilterSalesforceObjects(Configuration):
-    "The ``source-salesforce`` configuration."
+    "The object in ``streams_criteria[]``."
 
     _required = ("criteria", "value",)
     criteria: Literal["starts with", "ends with", "contains", "exacts", "starts not with", "ends not with", "not contains", "not exacts"] = field()
@@ -19,7 +19,7 @@ class SourceSalesforceFilterSalesforceObjects(Configuration):
 
 
 class SourceSalesforce(Configuration):
-    "Salesforce Source Spec."
+    "Salesforce Source Spec: the configuration of the source ``salesforce``."
 
     _kind = "source"
     _connector = "salesforce"

@@ -11,7 +11,7 @@ __all__ = ["SourceSalesloft", "SourceSalesloftAuthenticateViaAPIKey", "SourceSal
 
 
 class SourceSalesloftAuthenticateViaOAuth(Configuration):
-    "Authenticate via OAuth."
+    "Authenticate via OAuth: one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token", "access_token", "token_expiry_date", "auth_type",)
     access_token: str = field(secret=True)
@@ -23,7 +23,7 @@ class SourceSalesloftAuthenticateViaOAuth(Configuration):
 
 
 class SourceSalesloftAuthenticateViaAPIKey(Configuration):
-    "Authenticate via API Key."
+    "Authenticate via API Key: one of the choices for ``credentials``."
 
     _required = ("api_key", "auth_type",)
     api_key: str = field(secret=True)
@@ -31,7 +31,7 @@ class SourceSalesloftAuthenticateViaAPIKey(Configuration):
 
 
 class SourceSalesloft(Configuration):
-    "The ``source-salesloft`` configuration."
+    "The configuration of the source ``salesloft``."
 
     _kind = "source"
     _connector = "salesloft"

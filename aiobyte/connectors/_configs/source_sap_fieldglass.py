@@ -11,7 +11,7 @@ __all__ = ["SourceSapFieldglass"]
 
 
 class SourceSapFieldglass(Configuration):
-    "Sap Fieldglass Spec."
+    "Sap Fieldglass Spec: the configuration of the source ``sap-fieldglass``."
 
     _kind = "source"
     _connector = "sap-fieldglass"

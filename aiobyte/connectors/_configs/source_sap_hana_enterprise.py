@@ -11,14 +11,14 @@ __all__ = ["SourceSapHanaEnterprise", "SourceSapHanaEnterpriseCdc", "SourceSapHa
 
 
 class SourceSapHanaEnterpriseScanChangesWithUserDefinedCursor(Configuration):
-    "Scan Changes with User Defined Cursor."
+    "Scan Changes with User Defined Cursor: one of the choices for ``cursor``."
 
     _required = ("cursor_method",)
     cursor_method: Literal["user_defined"] = field(default="user_defined")
 
 
 class SourceSapHanaEnterpriseCdc(Configuration):
-    "Read Changes using Change Data Capture (CDC)."
+    "Read Changes using Change Data Capture (CDC): one of the choices for ``cursor``."
 
     _required = ("cursor_method",)
     cursor_method: Literal["cdc"] = field(default="cdc")
@@ -27,14 +27,14 @@ class SourceSapHanaEnterpriseCdc(Configuration):
 
 
 class SourceSapHanaEnterpriseUnencrypted(Configuration):
-    "Unencrypted."
+    "Unencrypted: one of the choices for ``encryption``."
 
     _required = ("encryption_method",)
     encryption_method: Literal["unencrypted"] = field(default="unencrypted")
 
 
 class SourceSapHanaEnterpriseNativeNetworkEncryptionNNE(Configuration):
-    "Native Network Encryption (NNE)."
+    "Native Network Encryption (NNE): one of the choices for ``encryption``."
 
     _required = ("encryption_method", "encryption_algorithm",)
     encryption_algorithm: Literal["AES256", "RC4_56", "3DES168"] = field()
@@ -42,7 +42,7 @@ class SourceSapHanaEnterpriseNativeNetworkEncryptionNNE(Configuration):
 
 
 class SourceSapHanaEnterpriseTLSEncryptedVerifyCertificate(Configuration):
-    "TLS Encrypted (verify certificate)."
+    "TLS Encrypted (verify certificate): one of the choices for ``encryption``."
 
     _required = ("encryption_method", "ssl_certificate",)
     encryption_method: Literal["encrypted_verify_certificate"] = field(default="encrypted_verify_certificate")
@@ -50,7 +50,7 @@ class SourceSapHanaEnterpriseTLSEncryptedVerifyCertificate(Configuration):
 
 
 class SourceSapHanaEnterpriseTableNameFilters(Configuration):
-    "Table Filter."
+    "Table Filter: the object in ``filters[]``."
 
     _required = ("schema_name", "table_name_patterns",)
     schema_name: str = field()
@@ -58,14 +58,14 @@ class SourceSapHanaEnterpriseTableNameFilters(Configuration):
 
 
 class SourceSapHanaEnterpriseNoTunnel(Configuration):
-    "No Tunnel."
+    "No Tunnel: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method",)
     tunnel_method: Literal["NO_TUNNEL"] = field(default="NO_TUNNEL")
 
 
 class SourceSapHanaEnterpriseSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "ssh_key",)
     ssh_key: str = field(secret=True)
@@ -76,7 +76,7 @@ class SourceSapHanaEnterpriseSSHKeyAuthentication(Configuration):
 
 
 class SourceSapHanaEnterprisePasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``tunnel_method``."
 
     _required = ("tunnel_method", "tunnel_host", "tunnel_port", "tunnel_user", "tunnel_user_password",)
     tunnel_host: str = field()
@@ -87,7 +87,7 @@ class SourceSapHanaEnterprisePasswordAuthentication(Configuration):
 
 
 class SourceSapHanaEnterprise(Configuration):
-    "SAP HANA Source Spec."
+    "SAP HANA Source Spec: the configuration of the source ``sap-hana-enterprise``."
 
     _kind = "source"
     _connector = "sap-hana-enterprise"

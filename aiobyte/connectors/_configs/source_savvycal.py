@@ -11,7 +11,7 @@ __all__ = ["SourceSavvycal"]
 
 
 class SourceSavvycal(Configuration):
-    "The ``source-savvycal`` configuration."
+    "The configuration of the source ``savvycal``."
 
     _kind = "source"
     _connector = "savvycal"

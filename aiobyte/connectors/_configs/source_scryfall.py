@@ -11,7 +11,7 @@ __all__ = ["SourceScryfall"]
 
 
 class SourceScryfall(Configuration):
-    "The ``source-scryfall`` configuration."
+    "The configuration of the source ``scryfall``."
 
     _kind = "source"
     _connector = "scryfall"

@@ -11,7 +11,7 @@ __all__ = ["SourceSecoda"]
 
 
 class SourceSecoda(Configuration):
-    "The ``source-secoda`` configuration."
+    "The configuration of the source ``secoda``."
 
     _kind = "source"
     _connector = "secoda"

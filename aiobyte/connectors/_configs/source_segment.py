@@ -11,7 +11,7 @@ __all__ = ["SourceSegment"]
 
 
 class SourceSegment(Configuration):
-    "The ``source-segment`` configuration."
+    "The configuration of the source ``segment``."
 
     _kind = "source"
     _connector = "segment"

@@ -11,7 +11,7 @@ __all__ = ["SourceSendgrid"]
 
 
 class SourceSendgrid(Configuration):
-    "The ``source-sendgrid`` configuration."
+    "The configuration of the source ``sendgrid``."
 
     _kind = "source"
     _connector = "sendgrid"

@@ -11,7 +11,7 @@ __all__ = ["SourceSendinblue"]
 
 
 class SourceSendinblue(Configuration):
-    "The ``source-sendinblue`` configuration."
+    "The configuration of the source ``sendinblue``."
 
     _kind = "source"
     _connector = "sendinblue"

@@ -11,7 +11,7 @@ __all__ = ["SourceSendowl"]
 
 
 class SourceSendowl(Configuration):
-    "The ``source-sendowl`` configuration."
+    "The configuration of the source ``sendowl``."
 
     _kind = "source"
     _connector = "sendowl"

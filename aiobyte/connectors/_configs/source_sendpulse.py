@@ -11,7 +11,7 @@ __all__ = ["SourceSendpulse"]
 
 
 class SourceSendpulse(Configuration):
-    "The ``source-sendpulse`` configuration."
+    "The configuration of the source ``sendpulse``."
 
     _kind = "source"
     _connector = "sendpulse"

@@ -11,7 +11,7 @@ __all__ = ["SourceSenseforce"]
 
 
 class SourceSenseforce(Configuration):
-    "The ``source-senseforce`` configuration."
+    "The configuration of the source ``senseforce``."
 
     _kind = "source"
     _connector = "senseforce"

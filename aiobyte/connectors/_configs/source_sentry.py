@@ -11,7 +11,7 @@ __all__ = ["SourceSentry"]
 
 
 class SourceSentry(Configuration):
-    "The ``source-sentry`` configuration."
+    "The configuration of the source ``sentry``."
 
     _kind = "source"
     _connector = "sentry"

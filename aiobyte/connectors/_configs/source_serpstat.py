@@ -11,7 +11,7 @@ __all__ = ["SourceSerpstat"]
 
 
 class SourceSerpstat(Configuration):
-    "The ``source-serpstat`` configuration."
+    "The configuration of the source ``serpstat``."
 
     _kind = "source"
     _connector = "serpstat"

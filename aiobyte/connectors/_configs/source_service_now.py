@@ -11,7 +11,7 @@ __all__ = ["SourceServiceNow"]
 
 
 class SourceServiceNow(Configuration):
-    "The ``source-service-now`` configuration."
+    "The configuration of the source ``service-now``."
 
     _kind = "source"
     _connector = "service-now"

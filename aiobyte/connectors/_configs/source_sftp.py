@@ -11,7 +11,7 @@ __all__ = ["SourceSftp", "SourceSftpAuthentication", "SourceSftpPasswordAuthenti
 
 
 class SourceSftpPasswordAuthentication(Configuration):
-    "Password Authentication."
+    "Password Authentication: one of the choices for ``credentials``."
 
     _required = ("auth_method", "auth_user_password",)
     auth_method: Literal["SSH_PASSWORD_AUTH"] = field(default="SSH_PASSWORD_AUTH")
@@ -19,7 +19,7 @@ class SourceSftpPasswordAuthentication(Configuration):
 
 
 class SourceSftpSSHKeyAuthentication(Configuration):
-    "SSH Key Authentication."
+    "SSH Key Authentication: one of the choices for ``credentials``."
 
     _required = ("auth_method", "auth_ssh_key",)
     auth_method: Literal["SSH_KEY_AUTH"] = field(default="SSH_KEY_AUTH")
@@ -27,7 +27,7 @@ class SourceSftpSSHKeyAuthentication(Configuration):
 
 
 class SourceSftp(Configuration):
-    "SFTP Source Spec."
+    "SFTP Source Spec: the configuration of the source ``sftp``."
 
     _kind = "source"
     _connector = "sftp"

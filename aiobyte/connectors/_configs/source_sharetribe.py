@@ -11,7 +11,7 @@ __all__ = ["SourceSharetribe"]
 
 
 class SourceSharetribe(Configuration):
-    "The ``source-sharetribe`` configuration."
+    "The configuration of the source ``sharetribe``."
 
     _kind = "source"
     _connector = "sharetribe"

@@ -11,7 +11,7 @@ __all__ = ["SourceShippo"]
 
 
 class SourceShippo(Configuration):
-    "The ``source-shippo`` configuration."
+    "The configuration of the source ``shippo``."
 
     _kind = "source"
     _connector = "shippo"

@@ -11,7 +11,7 @@ __all__ = ["SourceShipstation"]
 
 
 class SourceShipstation(Configuration):
-    "The ``source-shipstation`` configuration."
+    "The configuration of the source ``shipstation``."
 
     _kind = "source"
     _connector = "shipstation"

@@ -11,7 +11,7 @@ __all__ = ["SourceShopify", "SourceShopifyAPIPassword", "SourceShopifyOAuth20", 
 
 
 class SourceShopifyOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("auth_method",)
     access_token: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -21,7 +21,7 @@ class SourceShopifyOAuth20(Configuration):
 
 
 class SourceShopifyAPIPassword(Configuration):
-    "API Password."
+    "API Password: one of the choices for ``credentials``."
 
     _required = ("auth_method", "api_password",)
     api_password: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceShopifyAPIPassword(Configuration):
 
 
 class SourceShopify(Configuration):
-    "Shopify Source CDK Specifications."
+    "Shopify Source CDK Specifications: the configuration of the source ``shopify``."
 
     _kind = "source"
     _connector = "shopify"

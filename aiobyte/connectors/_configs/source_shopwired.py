@@ -11,7 +11,7 @@ __all__ = ["SourceShopwired"]
 
 
 class SourceShopwired(Configuration):
-    "The ``source-shopwired`` configuration."
+    "The configuration of the source ``shopwired``."
 
     _kind = "source"
     _connector = "shopwired"

@@ -11,7 +11,7 @@ __all__ = ["SourceShortcut"]
 
 
 class SourceShortcut(Configuration):
-    "The ``source-shortcut`` configuration."
+    "The configuration of the source ``shortcut``."
 
     _kind = "source"
     _connector = "shortcut"

@@ -11,7 +11,7 @@ __all__ = ["SourceShortio"]
 
 
 class SourceShortio(Configuration):
-    "Shortio Spec."
+    "Shortio Spec: the configuration of the source ``shortio``."
 
     _kind = "source"
     _connector = "shortio"

@@ -11,7 +11,7 @@ __all__ = ["SourceShutterstock"]
 
 
 class SourceShutterstock(Configuration):
-    "The ``source-shutterstock`` configuration."
+    "The configuration of the source ``shutterstock``."
 
     _kind = "source"
     _connector = "shutterstock"

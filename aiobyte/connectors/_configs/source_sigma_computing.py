@@ -11,7 +11,7 @@ __all__ = ["SourceSigmaComputing"]
 
 
 class SourceSigmaComputing(Configuration):
-    "The ``source-sigma-computing`` configuration."
+    "The configuration of the source ``sigma-computing``."
 
     _kind = "source"
     _connector = "sigma-computing"

@@ -11,7 +11,7 @@ __all__ = ["SourceSignnow"]
 
 
 class SourceSignnow(Configuration):
-    "The ``source-signnow`` configuration."
+    "The configuration of the source ``signnow``."
 
     _kind = "source"
     _connector = "signnow"

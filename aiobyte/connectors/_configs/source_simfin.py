@@ -11,7 +11,7 @@ __all__ = ["SourceSimfin"]
 
 
 class SourceSimfin(Configuration):
-    "The ``source-simfin`` configuration."
+    "The configuration of the source ``simfin``."
 
     _kind = "source"
     _connector = "simfin"

@@ -11,7 +11,7 @@ __all__ = ["SourceSimplecast"]
 
 
 class SourceSimplecast(Configuration):
-    "The ``source-simplecast`` configuration."
+    "The configuration of the source ``simplecast``."
 
     _kind = "source"
     _connector = "simplecast"

@@ -11,7 +11,7 @@ __all__ = ["SourceSimplesat"]
 
 
 class SourceSimplesat(Configuration):
-    "The ``source-simplesat`` configuration."
+    "The configuration of the source ``simplesat``."
 
     _kind = "source"
     _connector = "simplesat"

@@ -11,7 +11,7 @@ __all__ = ["SourceSlack", "SourceSlackAPIToken", "SourceSlackAuthenticationMecha
 
 
 class SourceSlackSignInViaSlackOAuth(Configuration):
-    "Sign in via Slack (OAuth)."
+    "Sign in via Slack (OAuth): one of the choices for ``credentials``."
 
     _required = ("option_title", "client_id", "client_secret", "access_token",)
     access_token: str = field(secret=True)
@@ -21,7 +21,7 @@ class SourceSlackSignInViaSlackOAuth(Configuration):
 
 
 class SourceSlackAPIToken(Configuration):
-    "API Token."
+    "API Token: one of the choices for ``credentials``."
 
     _required = ("option_title", "api_token",)
     api_token: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceSlackAPIToken(Configuration):
 
 
 class SourceSlack(Configuration):
-    "Slack Spec."
+    "Slack Spec: the configuration of the source ``slack``."
 
     _kind = "source"
     _connector = "slack"

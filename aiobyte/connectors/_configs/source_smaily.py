@@ -11,7 +11,7 @@ __all__ = ["SourceSmaily"]
 
 
 class SourceSmaily(Configuration):
-    "The ``source-smaily`` configuration."
+    "The configuration of the source ``smaily``."
 
     _kind = "source"
     _connector = "smaily"

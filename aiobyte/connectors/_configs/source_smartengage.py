@@ -11,7 +11,7 @@ __all__ = ["SourceSmartengage"]
 
 
 class SourceSmartengage(Configuration):
-    "The ``source-smartengage`` configuration."
+    "The configuration of the source ``smartengage``."
 
     _kind = "source"
     _connector = "smartengage"

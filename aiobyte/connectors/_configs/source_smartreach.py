@@ -11,7 +11,7 @@ __all__ = ["SourceSmartreach"]
 
 
 class SourceSmartreach(Configuration):
-    "The ``source-smartreach`` configuration."
+    "The configuration of the source ``smartreach``."
 
     _kind = "source"
     _connector = "smartreach"

@@ -11,7 +11,7 @@ __all__ = ["SourceSmartsheets", "SourceSmartsheetsAPIAccessToken", "SourceSmarts
 
 
 class SourceSmartsheetsOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token", "access_token", "token_expiry_date",)
     access_token: str = field(secret=True)
@@ -23,7 +23,7 @@ class SourceSmartsheetsOAuth20(Configuration):
 
 
 class SourceSmartsheetsAPIAccessToken(Configuration):
-    "API Access Token."
+    "API Access Token: one of the choices for ``credentials``."
 
     _required = ("access_token",)
     access_token: str = field(secret=True)
@@ -31,7 +31,7 @@ class SourceSmartsheetsAPIAccessToken(Configuration):
 
 
 class SourceSmartsheets(Configuration):
-    "Smartsheets Source Spec."
+    "Smartsheets Source Spec: the configuration of the source ``smartsheets``."
 
     _kind = "source"
     _connector = "smartsheets"

@@ -11,7 +11,7 @@ __all__ = ["SourceSmartwaiver"]
 
 
 class SourceSmartwaiver(Configuration):
-    "The ``source-smartwaiver`` configuration."
+    "The configuration of the source ``smartwaiver``."
 
     _kind = "source"
     _connector = "smartwaiver"

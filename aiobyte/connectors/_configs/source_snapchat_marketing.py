@@ -11,7 +11,7 @@ __all__ = ["SourceSnapchatMarketing"]
 
 
 class SourceSnapchatMarketing(Configuration):
-    "The ``source-snapchat-marketing`` configuration."
+    "The configuration of the source ``snapchat-marketing``."
 
     _kind = "source"
     _connector = "snapchat-marketing"

@@ -11,7 +11,7 @@ __all__ = ["SourceSnowflake", "SourceSnowflakeAuthorizationMethod", "SourceSnowf
 
 
 class SourceSnowflakeKeyPairAuthentication(Configuration):
-    "Key Pair Authentication."
+    "Key Pair Authentication: one of the choices for ``credentials``."
 
     _required = ("auth_type", "username", "private_key",)
     auth_type: Literal["Key Pair Authentication"] = field(default="Key Pair Authentication")
@@ -21,7 +21,7 @@ class SourceSnowflakeKeyPairAuthentication(Configuration):
 
 
 class SourceSnowflakeUsernameAndPassword(Configuration):
-    "Username and Password."
+    "Username and Password: one of the choices for ``credentials``."
 
     _required = ("auth_type", "username", "password",)
     auth_type: Literal["username/password"] = field(default="username/password")
@@ -30,14 +30,14 @@ class SourceSnowflakeUsernameAndPassword(Configuration):
 
 
 class SourceSnowflakeScanChangesWithUserDefinedCursor(Configuration):
-    "Scan Changes with User Defined Cursor."
+    "Scan Changes with User Defined Cursor: one of the choices for ``cursor``."
 
     _required = ("cursor_method",)
     cursor_method: Literal["user_defined"] = field(default="user_defined")
 
 
 class SourceSnowflake(Configuration):
-    "Snowflake Source Spec."
+    "Snowflake Source Spec: the configuration of the source ``snowflake``."
 
     _kind = "source"
     _connector = "snowflake"

@@ -11,7 +11,7 @@ __all__ = ["SourceSolarwindsServiceDesk"]
 
 
 class SourceSolarwindsServiceDesk(Configuration):
-    "The ``source-solarwinds-service-desk`` configuration."
+    "The configuration of the source ``solarwinds-service-desk``."
 
     _kind = "source"
     _connector = "solarwinds-service-desk"

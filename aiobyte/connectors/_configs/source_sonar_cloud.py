@@ -11,7 +11,7 @@ __all__ = ["SourceSonarCloud"]
 
 
 class SourceSonarCloud(Configuration):
-    "The ``source-sonar-cloud`` configuration."
+    "The configuration of the source ``sonar-cloud``."
 
     _kind = "source"
     _connector = "sonar-cloud"

@@ -11,7 +11,7 @@ __all__ = ["SourceSpacexAPI"]
 
 
 class SourceSpacexAPI(Configuration):
-    "The ``source-spacex-api`` configuration."
+    "The configuration of the source ``spacex-api``."
 
     _kind = "source"
     _connector = "spacex-api"

@@ -11,7 +11,7 @@ __all__ = ["SourceSparkpost"]
 
 
 class SourceSparkpost(Configuration):
-    "The ``source-sparkpost`` configuration."
+    "The configuration of the source ``sparkpost``."
 
     _kind = "source"
     _connector = "sparkpost"

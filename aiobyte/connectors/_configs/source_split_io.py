@@ -11,7 +11,7 @@ __all__ = ["SourceSplitIo"]
 
 
 class SourceSplitIo(Configuration):
-    "The ``source-split-io`` configuration."
+    "The configuration of the source ``split-io``."
 
     _kind = "source"
     _connector = "split-io"

@@ -11,7 +11,7 @@ __all__ = ["SourceSpotifyAds"]
 
 
 class SourceSpotifyAds(Configuration):
-    "The ``source-spotify-ads`` configuration."
+    "The configuration of the source ``spotify-ads``."
 
     _kind = "source"
     _connector = "spotify-ads"

@@ -11,7 +11,7 @@ __all__ = ["SourceSpotlercrm"]
 
 
 class SourceSpotlercrm(Configuration):
-    "The ``source-spotlercrm`` configuration."
+    "The configuration of the source ``spotlercrm``."
 
     _kind = "source"
     _connector = "spotlercrm"

@@ -11,7 +11,7 @@ __all__ = ["SourceSquare", "SourceSquareAPIKey", "SourceSquareAuthentication", "
 
 
 class SourceSquareOauthAuthentication(Configuration):
-    "Oauth authentication."
+    "Oauth authentication: one of the choices for ``credentials``."
 
     _required = ("auth_type", "client_id", "client_secret", "refresh_token",)
     auth_type: Literal["OAuth"] = field(default="OAuth")
@@ -21,7 +21,7 @@ class SourceSquareOauthAuthentication(Configuration):
 
 
 class SourceSquareAPIKey(Configuration):
-    "API key."
+    "API key: one of the choices for ``credentials``."
 
     _required = ("auth_type", "api_key",)
     api_key: str = field(secret=True)
@@ -29,7 +29,7 @@ class SourceSquareAPIKey(Configuration):
 
 
 class SourceSquare(Configuration):
-    "The ``source-square`` configuration."
+    "The configuration of the source ``square``."
 
     _kind = "source"
     _connector = "square"

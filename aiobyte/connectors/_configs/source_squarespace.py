@@ -11,7 +11,7 @@ __all__ = ["SourceSquarespace"]
 
 
 class SourceSquarespace(Configuration):
-    "The ``source-squarespace`` configuration."
+    "The configuration of the source ``squarespace``."
 
     _kind = "source"
     _connector = "squarespace"

@@ -11,7 +11,7 @@ __all__ = ["SourceStatsig"]
 
 
 class SourceStatsig(Configuration):
-    "The ``source-statsig`` configuration."
+    "The configuration of the source ``statsig``."
 
     _kind = "source"
     _connector = "statsig"

@@ -11,7 +11,7 @@ __all__ = ["SourceStatuspage"]
 
 
 class SourceStatuspage(Configuration):
-    "The ``source-statuspage`` configuration."
+    "The configuration of the source ``statuspage``."
 
     _kind = "source"
     _connector = "statuspage"

@@ -11,7 +11,7 @@ __all__ = ["SourceStockdata"]
 
 
 class SourceStockdata(Configuration):
-    "The ``source-stockdata`` configuration."
+    "The configuration of the source ``stockdata``."
 
     _kind = "source"
     _connector = "stockdata"

@@ -11,7 +11,7 @@ __all__ = ["SourceStrava"]
 
 
 class SourceStrava(Configuration):
-    "The ``source-strava`` configuration."
+    "The configuration of the source ``strava``."
 
     _kind = "source"
     _connector = "strava"

@@ -11,7 +11,7 @@ __all__ = ["SourceStripe"]
 
 
 class SourceStripe(Configuration):
-    "Stripe Source Spec."
+    "Stripe Source Spec: the configuration of the source ``stripe``."
 
     _kind = "source"
     _connector = "stripe"

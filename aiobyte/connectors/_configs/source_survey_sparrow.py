@@ -11,19 +11,19 @@ __all__ = ["SourceSurveySparrow", "SourceSurveySparrowBaseURL", "SourceSurveySpa
 
 
 class SourceSurveySparrowEUBasedAccount(Configuration):
-    "EU-based account."
+    "EU-based account: one of the choices for ``region``."
 
     url_base: Literal["https://eu-api.surveysparrow.com/v3"] = field(default="https://eu-api.surveysparrow.com/v3")
 
 
 class SourceSurveySparrowGlobalAccount(Configuration):
-    "Global account."
+    "Global account: one of the choices for ``region``."
 
     url_base: Literal["https://api.surveysparrow.com/v3"] = field(default="https://api.surveysparrow.com/v3")
 
 
 class SourceSurveySparrow(Configuration):
-    "The ``source-survey-sparrow`` configuration."
+    "The configuration of the source ``survey-sparrow``."
 
     _kind = "source"
     _connector = "survey-sparrow"

@@ -11,7 +11,7 @@ __all__ = ["SourceSurveymonkey", "SourceSurveymonkeySurveyMonkeyAuthorizationMet
 
 
 class SourceSurveymonkeySurveyMonkeyAuthorizationMethod(Configuration):
-    "SurveyMonkey Authorization Method."
+    "SurveyMonkey Authorization Method: the object in ``credentials``."
 
     _required = ("auth_method", "access_token",)
     access_token: str = field(secret=True)
@@ -21,7 +21,7 @@ class SourceSurveymonkeySurveyMonkeyAuthorizationMethod(Configuration):
 
 
 class SourceSurveymonkey(Configuration):
-    "The ``source-surveymonkey`` configuration."
+    "The configuration of the source ``surveymonkey``."
 
     _kind = "source"
     _connector = "surveymonkey"

@@ -11,7 +11,7 @@ __all__ = ["SourceSurvicate"]
 
 
 class SourceSurvicate(Configuration):
-    "The ``source-survicate`` configuration."
+    "The configuration of the source ``survicate``."
 
     _kind = "source"
     _connector = "survicate"

@@ -11,7 +11,7 @@ __all__ = ["SourceSvix"]
 
 
 class SourceSvix(Configuration):
-    "The ``source-svix`` configuration."
+    "The configuration of the source ``svix``."
 
     _kind = "source"
     _connector = "svix"

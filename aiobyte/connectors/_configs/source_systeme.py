@@ -11,7 +11,7 @@ __all__ = ["SourceSysteme"]
 
 
 class SourceSysteme(Configuration):
-    "The ``source-systeme`` configuration."
+    "The configuration of the source ``systeme``."
 
     _kind = "source"
     _connector = "systeme"

@@ -11,7 +11,7 @@ __all__ = ["SourceTaboola"]
 
 
 class SourceTaboola(Configuration):
-    "The ``source-taboola`` configuration."
+    "The configuration of the source ``taboola``."
 
     _kind = "source"
     _connector = "taboola"

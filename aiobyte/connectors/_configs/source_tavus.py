@@ -11,7 +11,7 @@ __all__ = ["SourceTavus"]
 
 
 class SourceTavus(Configuration):
-    "The ``source-tavus`` configuration."
+    "The configuration of the source ``tavus``."
 
     _kind = "source"
     _connector = "tavus"

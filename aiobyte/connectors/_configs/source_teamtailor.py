@@ -11,7 +11,7 @@ __all__ = ["SourceTeamtailor"]
 
 
 class SourceTeamtailor(Configuration):
-    "The ``source-teamtailor`` configuration."
+    "The configuration of the source ``teamtailor``."
 
     _kind = "source"
     _connector = "teamtailor"

@@ -11,7 +11,7 @@ __all__ = ["SourceTeamwork"]
 
 
 class SourceTeamwork(Configuration):
-    "The ``source-teamwork`` configuration."
+    "The configuration of the source ``teamwork``."
 
     _kind = "source"
     _connector = "teamwork"

@@ -11,7 +11,7 @@ __all__ = ["SourceTempo"]
 
 
 class SourceTempo(Configuration):
-    "The ``source-tempo`` configuration."
+    "The configuration of the source ``tempo``."
 
     _kind = "source"
     _connector = "tempo"

@@ -11,7 +11,7 @@ __all__ = ["SourceTestrail"]
 
 
 class SourceTestrail(Configuration):
-    "The ``source-testrail`` configuration."
+    "The configuration of the source ``testrail``."
 
     _kind = "source"
     _connector = "testrail"

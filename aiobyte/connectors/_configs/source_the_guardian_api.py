@@ -11,7 +11,7 @@ __all__ = ["SourceTheGuardianAPI"]
 
 
 class SourceTheGuardianAPI(Configuration):
-    "The ``source-the-guardian-api`` configuration."
+    "The configuration of the source ``the-guardian-api``."
 
     _kind = "source"
     _connector = "the-guardian-api"

@@ -11,7 +11,7 @@ __all__ = ["SourceThinkific"]
 
 
 class SourceThinkific(Configuration):
-    "The ``source-thinkific`` configuration."
+    "The configuration of the source ``thinkific``."
 
     _kind = "source"
     _connector = "thinkific"

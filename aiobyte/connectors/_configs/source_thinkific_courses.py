@@ -11,7 +11,7 @@ __all__ = ["SourceThinkificCourses"]
 
 
 class SourceThinkificCourses(Configuration):
-    "The ``source-thinkific-courses`` configuration."
+    "The configuration of the source ``thinkific-courses``."
 
     _kind = "source"
     _connector = "thinkific-courses"

@@ -11,7 +11,7 @@ __all__ = ["SourceThriveLearning"]
 
 
 class SourceThriveLearning(Configuration):
-    "The ``source-thrive-learning`` configuration."
+    "The configuration of the source ``thrive-learning``."
 
     _kind = "source"
     _connector = "thrive-learning"

@@ -11,7 +11,7 @@ __all__ = ["SourceTicketmaster"]
 
 
 class SourceTicketmaster(Configuration):
-    "The ``source-ticketmaster`` configuration."
+    "The configuration of the source ``ticketmaster``."
 
     _kind = "source"
     _connector = "ticketmaster"

@@ -11,7 +11,7 @@ __all__ = ["SourceTickettailor"]
 
 
 class SourceTickettailor(Configuration):
-    "The ``source-tickettailor`` configuration."
+    "The configuration of the source ``tickettailor``."
 
     _kind = "source"
     _connector = "tickettailor"

@@ -11,7 +11,7 @@ __all__ = ["SourceTicktick", "SourceTicktickAuthenticationType", "SourceTicktick
 
 
 class SourceTicktickOAuth2(Configuration):
-    "OAuth2."
+    "OAuth2: one of the choices for ``authorization``."
 
     _required = ("auth_type", "client_id", "client_secret",)
     auth_type: Literal["Oauth"] = field(default="Oauth")
@@ -21,7 +21,7 @@ class SourceTicktickOAuth2(Configuration):
 
 
 class SourceTicktickBearerTokenFromOauth2(Configuration):
-    "Bearer Token (from Oauth2)."
+    "Bearer Token (from Oauth2): one of the choices for ``authorization``."
 
     _required = ("auth_type", "bearer_token",)
     auth_type: Literal["Token"] = field(default="Token")
@@ -29,7 +29,7 @@ class SourceTicktickBearerTokenFromOauth2(Configuration):
 
 
 class SourceTicktick(Configuration):
-    "The ``source-ticktick`` configuration."
+    "The configuration of the source ``ticktick``."
 
     _kind = "source"
     _connector = "ticktick"

@@ -11,7 +11,7 @@ __all__ = ["SourceTiktokMarketing", "SourceTiktokMarketingAuthenticationMethod",
 
 
 class SourceTiktokMarketingOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("app_id", "secret", "access_token",)
     access_token: str = field(secret=True)
@@ -22,7 +22,7 @@ class SourceTiktokMarketingOAuth20(Configuration):
 
 
 class SourceTiktokMarketingSandboxAccessToken(Configuration):
-    "Sandbox Access Token."
+    "Sandbox Access Token: one of the choices for ``credentials``."
 
     _required = ("advertiser_id", "access_token",)
     access_token: str = field(secret=True)
@@ -31,7 +31,7 @@ class SourceTiktokMarketingSandboxAccessToken(Configuration):
 
 
 class SourceTiktokMarketing(Configuration):
-    "TikTok Marketing Source Spec."
+    "TikTok Marketing Source Spec: the configuration of the source ``tiktok-marketing``."
 
     _kind = "source"
     _connector = "tiktok-marketing"

@@ -11,7 +11,7 @@ __all__ = ["SourceTimely"]
 
 
 class SourceTimely(Configuration):
-    "The ``source-timely`` configuration."
+    "The configuration of the source ``timely``."
 
     _kind = "source"
     _connector = "timely"

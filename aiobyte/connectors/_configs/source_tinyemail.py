@@ -11,7 +11,7 @@ __all__ = ["SourceTinyemail"]
 
 
 class SourceTinyemail(Configuration):
-    "The ``source-tinyemail`` configuration."
+    "The configuration of the source ``tinyemail``."
 
     _kind = "source"
     _connector = "tinyemail"

@@ -11,7 +11,7 @@ __all__ = ["SourceTmdb"]
 
 
 class SourceTmdb(Configuration):
-    "The ``source-tmdb`` configuration."
+    "The configuration of the source ``tmdb``."
 
     _kind = "source"
     _connector = "tmdb"

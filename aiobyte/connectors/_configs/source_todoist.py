@@ -11,7 +11,7 @@ __all__ = ["SourceTodoist"]
 
 
 class SourceTodoist(Configuration):
-    "The ``source-todoist`` configuration."
+    "The configuration of the source ``todoist``."
 
     _kind = "source"
     _connector = "todoist"

@@ -11,7 +11,7 @@ __all__ = ["SourceToggl"]
 
 
 class SourceToggl(Configuration):
-    "Toggl Spec."
+    "Toggl Spec: the configuration of the source ``toggl``."
 
     _kind = "source"
     _connector = "toggl"

@@ -11,7 +11,7 @@ __all__ = ["SourceTrackPms"]
 
 
 class SourceTrackPms(Configuration):
-    "The ``source-track-pms`` configuration."
+    "The configuration of the source ``track-pms``."
 
     _kind = "source"
     _connector = "track-pms"

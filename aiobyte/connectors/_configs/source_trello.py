@@ -11,7 +11,7 @@ __all__ = ["SourceTrello"]
 
 
 class SourceTrello(Configuration):
-    "The ``source-trello`` configuration."
+    "The configuration of the source ``trello``."
 
     _kind = "source"
     _connector = "trello"

@@ -11,7 +11,7 @@ __all__ = ["SourceTremendous"]
 
 
 class SourceTremendous(Configuration):
-    "The ``source-tremendous`` configuration."
+    "The configuration of the source ``tremendous``."
 
     _kind = "source"
     _connector = "tremendous"

@@ -11,7 +11,7 @@ __all__ = ["SourceTrustpilot", "SourceTrustpilotAPIKey", "SourceTrustpilotAuthor
 
 
 class SourceTrustpilotOAuth20(Configuration):
-    "OAuth 2.0."
+    "OAuth 2.0: one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token", "access_token", "token_expiry_date",)
     access_token: str = field(secret=True)
@@ -23,7 +23,7 @@ class SourceTrustpilotOAuth20(Configuration):
 
 
 class SourceTrustpilotAPIKey(Configuration):
-    "API Key."
+    "API Key: one of the choices for ``credentials``."
 
     _required = ("client_id",)
     auth_type: Literal["apikey"] = field(default="apikey")
@@ -31,7 +31,7 @@ class SourceTrustpilotAPIKey(Configuration):
 
 
 class SourceTrustpilot(Configuration):
-    "The ``source-trustpilot`` configuration."
+    "The configuration of the source ``trustpilot``."
 
     _kind = "source"
     _connector = "trustpilot"

@@ -11,7 +11,7 @@ __all__ = ["SourceTvmazeSchedule"]
 
 
 class SourceTvmazeSchedule(Configuration):
-    "The ``source-tvmaze-schedule`` configuration."
+    "The configuration of the source ``tvmaze-schedule``."
 
     _kind = "source"
     _connector = "tvmaze-schedule"

@@ -11,7 +11,7 @@ __all__ = ["SourceTwelveData"]
 
 
 class SourceTwelveData(Configuration):
-    "The ``source-twelve-data`` configuration."
+    "The configuration of the source ``twelve-data``."
 
     _kind = "source"
     _connector = "twelve-data"

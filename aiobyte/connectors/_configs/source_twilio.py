@@ -11,7 +11,7 @@ __all__ = ["SourceTwilio"]
 
 
 class SourceTwilio(Configuration):
-    "Twilio Spec."
+    "Twilio Spec: the configuration of the source ``twilio``."
 
     _kind = "source"
     _connector = "twilio"

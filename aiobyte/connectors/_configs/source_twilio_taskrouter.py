@@ -11,7 +11,7 @@ __all__ = ["SourceTwilioTaskrouter"]
 
 
 class SourceTwilioTaskrouter(Configuration):
-    "The ``source-twilio-taskrouter`` configuration."
+    "The configuration of the source ``twilio-taskrouter``."
 
     _kind = "source"
     _connector = "twilio-taskrouter"

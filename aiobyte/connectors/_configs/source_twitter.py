@@ -11,7 +11,7 @@ __all__ = ["SourceTwitter"]
 
 
 class SourceTwitter(Configuration):
-    "The ``source-twitter`` configuration."
+    "The configuration of the source ``twitter``."
 
     _kind = "source"
     _connector = "twitter"

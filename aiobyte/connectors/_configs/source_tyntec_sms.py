@@ -11,7 +11,7 @@ __all__ = ["SourceTyntecSms"]
 
 
 class SourceTyntecSms(Configuration):
-    "The ``source-tyntec-sms`` configuration."
+    "The configuration of the source ``tyntec-sms``."
 
     _kind = "source"
     _connector = "tyntec-sms"

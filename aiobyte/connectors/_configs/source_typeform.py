@@ -11,7 +11,7 @@ __all__ = ["SourceTypeform", "SourceTypeformAuthorizationMethod", "SourceTypefor
 
 
 class SourceTypeformOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token", "access_token", "token_expiry_date",)
     access_token: str = field(secret=True)
@@ -23,7 +23,7 @@ class SourceTypeformOAuth20(Configuration):
 
 
 class SourceTypeformPrivateToken(Configuration):
-    "Private Token."
+    "Private Token: one of the choices for ``credentials``."
 
     _required = ("access_token",)
     access_token: str = field(secret=True)
@@ -31,7 +31,7 @@ class SourceTypeformPrivateToken(Configuration):
 
 
 class SourceTypeform(Configuration):
-    "The ``source-typeform`` configuration."
+    "The configuration of the source ``typeform``."
 
     _kind = "source"
     _connector = "typeform"

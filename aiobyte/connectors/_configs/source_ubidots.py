@@ -11,7 +11,7 @@ __all__ = ["SourceUbidots"]
 
 
 class SourceUbidots(Configuration):
-    "The ``source-ubidots`` configuration."
+    "The configuration of the source ``ubidots``."
 
     _kind = "source"
     _connector = "ubidots"

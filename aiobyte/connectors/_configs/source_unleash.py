@@ -11,7 +11,7 @@ __all__ = ["SourceUnleash"]
 
 
 class SourceUnleash(Configuration):
-    "The ``source-unleash`` configuration."
+    "The configuration of the source ``unleash``."
 
     _kind = "source"
     _connector = "unleash"

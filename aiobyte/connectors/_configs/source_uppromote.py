@@ -11,7 +11,7 @@ __all__ = ["SourceUppromote"]
 
 
 class SourceUppromote(Configuration):
-    "The ``source-uppromote`` configuration."
+    "The configuration of the source ``uppromote``."
 
     _kind = "source"
     _connector = "uppromote"

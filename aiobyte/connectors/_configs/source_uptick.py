@@ -11,7 +11,7 @@ __all__ = ["SourceUptick"]
 
 
 class SourceUptick(Configuration):
-    "The ``source-uptick`` configuration."
+    "The configuration of the source ``uptick``."
 
     _kind = "source"
     _connector = "uptick"

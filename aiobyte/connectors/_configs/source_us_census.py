@@ -11,7 +11,7 @@ __all__ = ["SourceUsCensus"]
 
 
 class SourceUsCensus(Configuration):
-    "The ``source-us-census`` configuration."
+    "The configuration of the source ``us-census``."
 
     _kind = "source"
     _connector = "us-census"

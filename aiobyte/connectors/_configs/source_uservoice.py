@@ -11,7 +11,7 @@ __all__ = ["SourceUservoice"]
 
 
 class SourceUservoice(Configuration):
-    "The ``source-uservoice`` configuration."
+    "The configuration of the source ``uservoice``."
 
     _kind = "source"
     _connector = "uservoice"

@@ -11,7 +11,7 @@ __all__ = ["SourceVantage"]
 
 
 class SourceVantage(Configuration):
-    "The ``source-vantage`` configuration."
+    "The configuration of the source ``vantage``."
 
     _kind = "source"
     _connector = "vantage"

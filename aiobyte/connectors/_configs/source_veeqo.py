@@ -11,7 +11,7 @@ __all__ = ["SourceVeeqo"]
 
 
 class SourceVeeqo(Configuration):
-    "The ``source-veeqo`` configuration."
+    "The configuration of the source ``veeqo``."
 
     _kind = "source"
     _connector = "veeqo"

@@ -11,7 +11,7 @@ __all__ = ["SourceVercel"]
 
 
 class SourceVercel(Configuration):
-    "The ``source-vercel`` configuration."
+    "The configuration of the source ``vercel``."
 
     _kind = "source"
     _connector = "vercel"

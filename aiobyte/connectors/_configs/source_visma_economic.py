@@ -11,7 +11,7 @@ __all__ = ["SourceVismaEconomic"]
 
 
 class SourceVismaEconomic(Configuration):
-    "The ``source-visma-economic`` configuration."
+    "The configuration of the source ``visma-economic``."
 
     _kind = "source"
     _connector = "visma-economic"

@@ -11,7 +11,7 @@ __all__ = ["SourceVitally"]
 
 
 class SourceVitally(Configuration):
-    "The ``source-vitally`` configuration."
+    "The configuration of the source ``vitally``."
 
     _kind = "source"
     _connector = "vitally"

@@ -11,7 +11,7 @@ __all__ = ["SourceVwo"]
 
 
 class SourceVwo(Configuration):
-    "The ``source-vwo`` configuration."
+    "The configuration of the source ``vwo``."
 
     _kind = "source"
     _connector = "vwo"

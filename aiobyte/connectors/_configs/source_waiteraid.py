@@ -11,7 +11,7 @@ __all__ = ["SourceWaiteraid"]
 
 
 class SourceWaiteraid(Configuration):
-    "The ``source-waiteraid`` configuration."
+    "The configuration of the source ``waiteraid``."
 
     _kind = "source"
     _connector = "waiteraid"

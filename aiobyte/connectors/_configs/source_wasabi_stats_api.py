@@ -11,7 +11,7 @@ __all__ = ["SourceWasabiStatsAPI"]
 
 
 class SourceWasabiStatsAPI(Configuration):
-    "The ``source-wasabi-stats-api`` configuration."
+    "The configuration of the source ``wasabi-stats-api``."
 
     _kind = "source"
     _connector = "wasabi-stats-api"

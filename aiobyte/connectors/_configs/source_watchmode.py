@@ -11,7 +11,7 @@ __all__ = ["SourceWatchmode"]
 
 
 class SourceWatchmode(Configuration):
-    "The ``source-watchmode`` configuration."
+    "The configuration of the source ``watchmode``."
 
     _kind = "source"
     _connector = "watchmode"

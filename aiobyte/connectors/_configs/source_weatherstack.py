@@ -11,7 +11,7 @@ __all__ = ["SourceWeatherstack"]
 
 
 class SourceWeatherstack(Configuration):
-    "The ``source-weatherstack`` configuration."
+    "The configuration of the source ``weatherstack``."
 
     _kind = "source"
     _connector = "weatherstack"

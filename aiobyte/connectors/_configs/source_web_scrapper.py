@@ -11,7 +11,7 @@ __all__ = ["SourceWebScrapper"]
 
 
 class SourceWebScrapper(Configuration):
-    "The ``source-web-scrapper`` configuration."
+    "The configuration of the source ``web-scrapper``."
 
     _kind = "source"
     _connector = "web-scrapper"

@@ -11,7 +11,7 @@ __all__ = ["SourceWebflow"]
 
 
 class SourceWebflow(Configuration):
-    "Webflow Spec."
+    "Webflow Spec: the configuration of the source ``webflow``."
 
     _kind = "source"
     _connector = "webflow"

@@ -11,7 +11,7 @@ __all__ = ["SourceWhenIWork"]
 
 
 class SourceWhenIWork(Configuration):
-    "The ``source-when-i-work`` configuration."
+    "The configuration of the source ``when-i-work``."
 
     _kind = "source"
     _connector = "when-i-work"

@@ -11,7 +11,7 @@ __all__ = ["SourceWhiskyHunter"]
 
 
 class SourceWhiskyHunter(Configuration):
-    "The ``source-whisky-hunter`` configuration."
+    "The configuration of the source ``whisky-hunter``."
 
     _kind = "source"
     _connector = "whisky-hunter"

@@ -11,7 +11,7 @@ __all__ = ["SourceWikipediaPageviews"]
 
 
 class SourceWikipediaPageviews(Configuration):
-    "The ``source-wikipedia-pageviews`` configuration."
+    "The configuration of the source ``wikipedia-pageviews``."
 
     _kind = "source"
     _connector = "wikipedia-pageviews"

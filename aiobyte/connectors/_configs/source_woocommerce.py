@@ -11,7 +11,7 @@ __all__ = ["SourceWoocommerce"]
 
 
 class SourceWoocommerce(Configuration):
-    "The ``source-woocommerce`` configuration."
+    "The configuration of the source ``woocommerce``."
 
     _kind = "source"
     _connector = "woocommerce"

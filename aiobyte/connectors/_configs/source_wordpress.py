@@ -11,7 +11,7 @@ __all__ = ["SourceWordpress"]
 
 
 class SourceWordpress(Configuration):
-    "The ``source-wordpress`` configuration."
+    "The configuration of the source ``wordpress``."
 
     _kind = "source"
     _connector = "wordpress"

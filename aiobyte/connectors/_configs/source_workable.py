@@ -11,7 +11,7 @@ __all__ = ["SourceWorkable"]
 
 
 class SourceWorkable(Configuration):
-    "The ``source-workable`` configuration."
+    "The configuration of the source ``workable``."
 
     _kind = "source"
     _connector = "workable"

@@ -11,7 +11,7 @@ __all__ = ["SourceWorkday", "SourceWorkdayAuthentication", "SourceWorkdayReportI
 
 
 class SourceWorkdayAuthentication(Configuration):
-    "Authentication."
+    "Authentication: the object in ``credentials``."
 
     _required = ("username", "password",)
     password: str = field(secret=True)
@@ -19,13 +19,13 @@ class SourceWorkdayAuthentication(Configuration):
 
 
 class SourceWorkdayReportIDsYouWantToSync(Configuration):
-    "The ``source-workday`` configuration."
+    "The object in ``report_ids[]``."
 
     report_id: str | None | UnsetType = field(default=UNSET)
 
 
 class SourceWorkday(Configuration):
-    "The ``source-workday`` configuration."
+    "The configuration of the source ``workday``."
 
     _kind = "source"
     _connector = "workday"

@@ -11,14 +11,14 @@ __all__ = ["SourceWorkdayRest", "SourceWorkdayRestAuthentication"]
 
 
 class SourceWorkdayRestAuthentication(Configuration):
-    "Authentication."
+    "Authentication: the object in ``credentials``."
 
     _required = ("access_token",)
     access_token: str = field(secret=True)
 
 
 class SourceWorkdayRest(Configuration):
-    "The ``source-workday-rest`` configuration."
+    "The configuration of the source ``workday-rest``."
 
     _kind = "source"
     _connector = "workday-rest"

@@ -11,7 +11,7 @@ __all__ = ["SourceWorkflowmax"]
 
 
 class SourceWorkflowmax(Configuration):
-    "The ``source-workflowmax`` configuration."
+    "The configuration of the source ``workflowmax``."
 
     _kind = "source"
     _connector = "workflowmax"

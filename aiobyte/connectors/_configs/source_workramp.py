@@ -11,7 +11,7 @@ __all__ = ["SourceWorkramp"]
 
 
 class SourceWorkramp(Configuration):
-    "The ``source-workramp`` configuration."
+    "The configuration of the source ``workramp``."
 
     _kind = "source"
     _connector = "workramp"

@@ -11,7 +11,7 @@ __all__ = ["SourceWrike"]
 
 
 class SourceWrike(Configuration):
-    "The ``source-wrike`` configuration."
+    "The configuration of the source ``wrike``."
 
     _kind = "source"
     _connector = "wrike"

@@ -11,7 +11,7 @@ __all__ = ["SourceWufoo"]
 
 
 class SourceWufoo(Configuration):
-    "The ``source-wufoo`` configuration."
+    "The configuration of the source ``wufoo``."
 
     _kind = "source"
     _connector = "wufoo"

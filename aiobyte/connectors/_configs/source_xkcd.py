@@ -11,7 +11,7 @@ __all__ = ["SourceXkcd"]
 
 
 class SourceXkcd(Configuration):
-    "The ``source-xkcd`` configuration."
+    "The configuration of the source ``xkcd``."
 
     _kind = "source"
     _connector = "xkcd"

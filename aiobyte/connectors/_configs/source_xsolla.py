@@ -11,7 +11,7 @@ __all__ = ["SourceXsolla"]
 
 
 class SourceXsolla(Configuration):
-    "The ``source-xsolla`` configuration."
+    "The configuration of the source ``xsolla``."
 
     _kind = "source"
     _connector = "xsolla"

@@ -11,7 +11,7 @@ __all__ = ["SourceYahooFinancePrice"]
 
 
 class SourceYahooFinancePrice(Configuration):
-    "The ``source-yahoo-finance-price`` configuration."
+    "The configuration of the source ``yahoo-finance-price``."
 
     _kind = "source"
     _connector = "yahoo-finance-price"

@@ -11,7 +11,7 @@ __all__ = ["SourceYandexMetrica"]
 
 
 class SourceYandexMetrica(Configuration):
-    "Yandex Metrica Spec."
+    "Yandex Metrica Spec: the configuration of the source ``yandex-metrica``."
 
     _kind = "source"
     _connector = "yandex-metrica"

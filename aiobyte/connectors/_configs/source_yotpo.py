@@ -11,7 +11,7 @@ __all__ = ["SourceYotpo"]
 
 
 class SourceYotpo(Configuration):
-    "The ``source-yotpo`` configuration."
+    "The configuration of the source ``yotpo``."
 
     _kind = "source"
     _connector = "yotpo"

@@ -11,7 +11,7 @@ __all__ = ["SourceYouNeedABudgetYnab"]
 
 
 class SourceYouNeedABudgetYnab(Configuration):
-    "The ``source-you-need-a-budget-ynab`` configuration."
+    "The configuration of the source ``you-need-a-budget-ynab``."
 
     _kind = "source"
     _connector = "you-need-a-budget-ynab"

@@ -11,7 +11,7 @@ __all__ = ["SourceYounium"]
 
 
 class SourceYounium(Configuration):
-    "Younium Spec."
+    "Younium Spec: the configuration of the source ``younium``."
 
     _kind = "source"
     _connector = "younium"

@@ -11,7 +11,7 @@ __all__ = ["SourceYousign"]
 
 
 class SourceYousign(Configuration):
-    "The ``source-yousign`` configuration."
+    "The configuration of the source ``yousign``."
 
     _kind = "source"
     _connector = "yousign"

@@ -11,7 +11,7 @@ __all__ = ["SourceYoutubeAnalytics", "SourceYoutubeAnalyticsAuthenticateViaOAuth
 
 
 class SourceYoutubeAnalyticsAuthenticateViaOAuth20(Configuration):
-    "Authenticate via OAuth 2.0."
+    "Authenticate via OAuth 2.0: the object in ``credentials``."
 
     _required = ("client_id", "client_secret", "refresh_token",)
     client_id: str = field(secret=True)
@@ -20,7 +20,7 @@ class SourceYoutubeAnalyticsAuthenticateViaOAuth20(Configuration):
 
 
 class SourceYoutubeAnalytics(Configuration):
-    "YouTube Analytics Spec."
+    "YouTube Analytics Spec: the configuration of the source ``youtube-analytics``."
 
     _kind = "source"
     _connector = "youtube-analytics"

@@ -11,7 +11,7 @@ __all__ = ["SourceYoutubeData"]
 
 
 class SourceYoutubeData(Configuration):
-    "The ``source-youtube-data`` configuration."
+    "The configuration of the source ``youtube-data``."
 
     _kind = "source"
     _connector = "youtube-data"

@@ -11,7 +11,7 @@ __all__ = ["SourceZapierSupportedStorage"]
 
 
 class SourceZapierSupportedStorage(Configuration):
-    "The ``source-zapier-supported-storage`` configuration."
+    "The configuration of the source ``zapier-supported-storage``."
 
     _kind = "source"
     _connector = "zapier-supported-storage"

@@ -11,7 +11,7 @@ __all__ = ["SourceZapsign"]
 
 
 class SourceZapsign(Configuration):
-    "The ``source-zapsign`` configuration."
+    "The configuration of the source ``zapsign``."
 
     _kind = "source"
     _connector = "zapsign"

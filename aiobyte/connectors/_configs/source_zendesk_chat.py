@@ -11,7 +11,7 @@ __all__ = ["SourceZendeskChat", "SourceZendeskChatAccessToken", "SourceZendeskCh
 
 
 class SourceZendeskChatOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("credentials",)
     access_token: str | None | UnsetType = field(default=UNSET, secret=True)
@@ -22,7 +22,7 @@ class SourceZendeskChatOAuth20(Configuration):
 
 
 class SourceZendeskChatAccessToken(Configuration):
-    "Access Token."
+    "Access Token: one of the choices for ``credentials``."
 
     _required = ("credentials", "access_token",)
     access_token: str = field(secret=True)
@@ -30,7 +30,7 @@ class SourceZendeskChatAccessToken(Configuration):
 
 
 class SourceZendeskChat(Configuration):
-    "The ``source-zendesk-chat`` configuration."
+    "The configuration of the source ``zendesk-chat``."
 
     _kind = "source"
     _connector = "zendesk-chat"

@@ -11,7 +11,7 @@ __all__ = ["SourceZendeskSunshine", "SourceZendeskSunshineAPIToken", "SourceZend
 
 
 class SourceZendeskSunshineOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("auth_method", "client_id", "client_secret", "access_token",)
     access_token: str = field(secret=True)
@@ -21,7 +21,7 @@ class SourceZendeskSunshineOAuth20(Configuration):
 
 
 class SourceZendeskSunshineAPIToken(Configuration):
-    "API Token."
+    "API Token: one of the choices for ``credentials``."
 
     _required = ("auth_method", "api_token", "email",)
     api_token: str = field(secret=True)
@@ -30,7 +30,7 @@ class SourceZendeskSunshineAPIToken(Configuration):
 
 
 class SourceZendeskSunshine(Configuration):
-    "The ``source-zendesk-sunshine`` configuration."
+    "The configuration of the source ``zendesk-sunshine``."
 
     _kind = "source"
     _connector = "zendesk-sunshine"

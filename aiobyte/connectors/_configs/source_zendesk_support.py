@@ -11,7 +11,7 @@ __all__ = ["SourceZendeskSupport", "SourceZendeskSupportAPIToken", "SourceZendes
 
 
 class SourceZendeskSupportOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("access_token",)
     access_token: str = field(secret=True)
@@ -21,7 +21,7 @@ class SourceZendeskSupportOAuth20(Configuration):
 
 
 class SourceZendeskSupportAPIToken(Configuration):
-    "API Token."
+    "API Token: one of the choices for ``credentials``."
 
     _required = ("email", "api_token",)
     api_token: str = field(secret=True)
@@ -30,7 +30,7 @@ class SourceZendeskSupportAPIToken(Configuration):
 
 
 class SourceZendeskSupport(Configuration):
-    "Source Zendesk Support Spec."
+    "Source Zendesk Support Spec: the configuration of the source ``zendesk-support``."
 
     _kind = "source"
     _connector = "zendesk-support"

@@ -11,7 +11,7 @@ __all__ = ["SourceZendeskTalk", "SourceZendeskTalkAPIToken", "SourceZendeskTalkA
 
 
 class SourceZendeskTalkOAuth20(Configuration):
-    "OAuth2.0."
+    "OAuth2.0: one of the choices for ``credentials``."
 
     _required = ("access_token",)
     access_token: str = field(secret=True)
@@ -21,7 +21,7 @@ class SourceZendeskTalkOAuth20(Configuration):
 
 
 class SourceZendeskTalkAPIToken(Configuration):
-    "API Token."
+    "API Token: one of the choices for ``credentials``."
 
     _required = ("email", "api_token",)
     api_token: str = field(secret=True)
@@ -30,7 +30,7 @@ class SourceZendeskTalkAPIToken(Configuration):
 
 
 class SourceZendeskTalk(Configuration):
-    "The ``source-zendesk-talk`` configuration."
+    "The configuration of the source ``zendesk-talk``."
 
     _kind = "source"
     _connector = "zendesk-talk"

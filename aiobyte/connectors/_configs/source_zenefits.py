@@ -11,7 +11,7 @@ __all__ = ["SourceZenefits"]
 
 
 class SourceZenefits(Configuration):
-    "Zenefits Spec."
+    "Zenefits Spec: the configuration of the source ``zenefits``."
 
     _kind = "source"
     _connector = "zenefits"

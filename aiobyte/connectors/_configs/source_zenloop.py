@@ -11,7 +11,7 @@ __all__ = ["SourceZenloop"]
 
 
 class SourceZenloop(Configuration):
-    "Zenloop Spec."
+    "Zenloop Spec: the configuration of the source ``zenloop``."
 
     _kind = "source"
     _connector = "zenloop"

@@ -11,7 +11,7 @@ __all__ = ["SourceZohoAnalyticsMetadataAPI"]
 
 
 class SourceZohoAnalyticsMetadataAPI(Configuration):
-    "The ``source-zoho-analytics-metadata-api`` configuration."
+    "The configuration of the source ``zoho-analytics-metadata-api``."
 
     _kind = "source"
     _connector = "zoho-analytics-metadata-api"

@@ -11,7 +11,7 @@ __all__ = ["SourceZohoBigin"]
 
 
 class SourceZohoBigin(Configuration):
-    "The ``source-zoho-bigin`` configuration."
+    "The configuration of the source ``zoho-bigin``."
 
     _kind = "source"
     _connector = "zoho-bigin"

@@ -11,7 +11,7 @@ __all__ = ["SourceZohoBilling"]
 
 
 class SourceZohoBilling(Configuration):
-    "The ``source-zoho-billing`` configuration."
+    "The configuration of the source ``zoho-billing``."
 
     _kind = "source"
     _connector = "zoho-billing"

@@ -11,7 +11,7 @@ __all__ = ["SourceZohoBooks"]
 
 
 class SourceZohoBooks(Configuration):
-    "The ``source-zoho-books`` configuration."
+    "The configuration of the source ``zoho-books``."
 
     _kind = "source"
     _connector = "zoho-books"

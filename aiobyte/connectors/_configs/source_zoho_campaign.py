@@ -11,7 +11,7 @@ __all__ = ["SourceZohoCampaign"]
 
 
 class SourceZohoCampaign(Configuration):
-    "The ``source-zoho-campaign`` configuration."
+    "The configuration of the source ``zoho-campaign``."
 
     _kind = "source"
     _connector = "zoho-campaign"

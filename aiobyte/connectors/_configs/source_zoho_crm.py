@@ -11,7 +11,7 @@ __all__ = ["SourceZohoCrm"]
 
 
 class SourceZohoCrm(Configuration):
-    "Zoho Crm Configuration."
+    "Zoho Crm Configuration: the configuration of the source ``zoho-crm``."
 
     _kind = "source"
     _connector = "zoho-crm"

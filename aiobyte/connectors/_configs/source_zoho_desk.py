@@ -11,7 +11,7 @@ __all__ = ["SourceZohoDesk"]
 
 
 class SourceZohoDesk(Configuration):
-    "The ``source-zoho-desk`` configuration."
+    "The configuration of the source ``zoho-desk``."
 
     _kind = "source"
     _connector = "zoho-desk"

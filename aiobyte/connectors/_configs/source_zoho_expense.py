@@ -11,7 +11,7 @@ __all__ = ["SourceZohoExpense"]
 
 
 class SourceZohoExpense(Configuration):
-    "The ``source-zoho-expense`` configuration."
+    "The configuration of the source ``zoho-expense``."
 
     _kind = "source"
     _connector = "zoho-expense"

@@ -11,7 +11,7 @@ __all__ = ["SourceZohoInventory"]
 
 
 class SourceZohoInventory(Configuration):
-    "The ``source-zoho-inventory`` configuration."
+    "The configuration of the source ``zoho-inventory``."
 
     _kind = "source"
     _connector = "zoho-inventory"

@@ -11,7 +11,7 @@ __all__ = ["SourceZohoInvoice"]
 
 
 class SourceZohoInvoice(Configuration):
-    "The ``source-zoho-invoice`` configuration."
+    "The configuration of the source ``zoho-invoice``."
 
     _kind = "source"
     _connector = "zoho-invoice"

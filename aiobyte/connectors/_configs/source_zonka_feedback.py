@@ -11,7 +11,7 @@ __all__ = ["SourceZonkaFeedback"]
 
 
 class SourceZonkaFeedback(Configuration):
-    "The ``source-zonka-feedback`` configuration."
+    "The configuration of the source ``zonka-feedback``."
 
     _kind = "source"
     _connector = "zonka-feedback"

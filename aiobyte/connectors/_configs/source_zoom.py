@@ -11,7 +11,7 @@ __all__ = ["SourceZoom"]
 
 
 class SourceZoom(Configuration):
-    "Zoom Spec."
+    "Zoom Spec: the configuration of the source ``zoom``."
 
     _kind = "source"
     _connector = "zoom"
