@@ -267,13 +267,16 @@ def import_time(side: str) -> float:
         import aiobyte.connectors  # noqa: F401
 
         started = time.perf_counter()
-        from aiobyte.connectors import SourcePostgres
+        from aiobyte.connectors import SourcePostgres as Model
 
+        assert Model is not None
         return time.perf_counter() - started
     import airbyte_api  # noqa: F401
 
     started = time.perf_counter()
-    from airbyte_api.models import SourcePostgres  # type: ignore[attr-defined,no-redef] # noqa: F401
+    from airbyte_api.models import SourcePostgres as SdkModel
+
+    assert SdkModel is not None
 
     return time.perf_counter() - started
 

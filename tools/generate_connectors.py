@@ -21,8 +21,8 @@ What it writes (deterministic: sorted, no timestamps, no paths):
 - ``aiobyte/connectors/_configs/<kind>_<connector>.py``: one typed model module per
   connector (``SourcePostgres``, with its nested objects and ``oneOf`` variants).
 - ``aiobyte/connectors/_index.py``: class name -> module, for the lazy imports.
-- ``aiobyte/connectors/_types.py``: the same classes as imports, read only by type
-  checkers (``aiobyte.connectors`` imports it under ``TYPE_CHECKING``).
+- ``aiobyte/connectors/_types.pyi``: every class as an import, for type checkers only
+  (``aiobyte.connectors`` imports it under ``TYPE_CHECKING``; a stub: never run).
 
 Naming follows the official SDK (Speakeasy): the schema name in PascalCase with common
 initialisms in capitals (``source-google-analytics-data-api`` -> ``SourceGoogleAnalyticsDataAPI``).
@@ -263,7 +263,7 @@ def outputs(connectors: dict[tuple[str, str], JSON]) -> dict[Path, str]:
         '"""Generated typed models, one module per connector (import from aiobyte.connectors)."""\n'
     )
     files[PACKAGE / "_index.py"] = render_index(index, connectors)
-    files[PACKAGE / "_types.py"] = render_types(index)
+    files[PACKAGE / "_types.pyi"] = render_types(index)
     return files
 
 
@@ -399,7 +399,9 @@ class ModuleWriter:
             out += self.aliases
         return "\n".join(out) + "\n"
 
-    def _struct(self, node: JSON, name: str, *, top: bool = False, role: str = "") -> str:
+    def _struct(
+        self, node: Mapping[str, Any], name: str, *, top: bool = False, role: str = ""
+    ) -> str:
         """A class for an object schema with properties; returns its name."""
         cls_name = name if top else self._name(name)
         if top:
@@ -451,7 +453,9 @@ class ModuleWriter:
         self.classes.append(_Class(cls_name, doc, lines))
         return cls_name
 
-    def _type(self, raw: JSON, node: JSON, name: str, wire: str) -> tuple[str, str | None]:
+    def _type(
+        self, raw: Mapping[str, Any], node: JSON, name: str, wire: str
+    ) -> tuple[str, str | None]:
         """(annotation, reader) of one property."""
         if "const" in node:
             return f"Literal[{json.dumps(node['const'])}]", None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from _generate import mutations, valid
 
 from aiobyte import connectors
+from tests.connectors._generate import mutations, valid
 
 ALL = [(kind, name) for kind in ("source", "destination") for name in connectors.connectors(kind)]
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import msgspec
 import pytest
-from _generate import valid
 
 import aiobyte.connectors as connectors
 from aiobyte.connectors import Configuration, UnknownChoice
+from tests.connectors._generate import valid
 
 ALL = [(kind, name) for kind in ("source", "destination") for name in connectors.connectors(kind)]
 
