@@ -109,10 +109,12 @@ class Configuration:
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """The model over ``data``: nothing is checked, changed or dropped (a ``dict`` is
         kept itself, another mapping copied). Raises ``TypeError`` for a non-mapping."""
-        if not isinstance(data, Mapping):
-            raise TypeError(f"{cls.__name__} reads a JSON object; got {type(data).__name__}")
+        if type(data) is not dict:
+            if not isinstance(data, Mapping):
+                raise TypeError(f"{cls.__name__} reads a JSON object; got {type(data).__name__}")
+            data = dict(data)
         obj = cls.__new__(cls)
-        obj._data = data if isinstance(data, dict) else dict(data)
+        obj._data = data
         return obj
 
     @classmethod
@@ -205,16 +207,36 @@ def choice(*choices: type[Configuration]) -> Callable[[Any], Any]:
 
     A choice fits when every ``const`` the data holds matches and every required one is
     there; the first that also has all its required keys wins, else the first that fits,
-    else :class:`UnknownChoice`.
+    else :class:`UnknownChoice`. With a discriminator (a ``const`` of every choice, each
+    its own value), one look-up finds the choice.
     """
     tagged = []
     for cls in choices:
         consts = {f.wire: f.default for f in cls._fields if f.default not in (UNSET, _REQUIRED)}
         tagged.append((cls, consts, cls._required))
+    by_tag: dict[tuple[type, Any], tuple[type[Configuration], tuple[str, ...]]] = {}
+    shared = set.intersection(*(set(consts) for _, consts, _ in tagged)) if tagged else set()
+    discriminator = None
+    for key in sorted(shared):
+        try:
+            table = {(type(c[key]), c[key]): (cls, req) for cls, c, req in tagged}
+        except TypeError:  # an unhashable constant
+            continue
+        if len(table) == len(tagged) and all(len(c) == 1 for _, c, _ in tagged):
+            discriminator, by_tag = key, table
+            break
 
     def read(value: Any) -> Any:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, (dict, Mapping)):
             return value
+        if discriminator is not None:
+            tag = value.get(discriminator, _REQUIRED)
+            try:
+                found = by_tag.get((type(tag), tag))
+            except TypeError:
+                found = None
+            if found is not None and all(k in value for k in found[1]):
+                return found[0].from_dict(value)
         fallback = None
         for cls, consts, required in tagged:
             fits = all(
@@ -244,7 +266,7 @@ def nested(cls: type[Configuration]) -> Callable[[Any], Any]:
     """The reader of a nested object attribute."""
 
     def read(value: Any) -> Any:
-        return cls.from_dict(value) if isinstance(value, Mapping) else value
+        return cls.from_dict(value) if isinstance(value, (dict, Mapping)) else value
 
     return read
 
