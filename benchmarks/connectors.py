@@ -16,7 +16,9 @@ import of one connector's model in a fresh process (after ``import aiobyte`` or
 followed by reading every field at every depth (aiobyte's fields are read on access, the
 SDK's are built while decoding), per configuration, the best of repeated passes. Each
 client runs in a fresh process (this file is also the worker: ``python connectors.py
---side aiobyte --input FILE``).
+--side aiobyte --input FILE``). ``python benchmarks/connectors.py --alone
+benchmarks/results/latest.json`` runs this scenario by itself and puts it into a full
+run's results, with a note saying so.
 
 ``run.py`` adds the scenario with ``connectors.scenario(run_module)``; everything else is
 here.
@@ -326,11 +328,59 @@ def work(side: str, path: Path) -> dict[str, Any]:
     }
 
 
+def alone(results: Path) -> int:
+    """Run (g') by itself and put its entry and rows into ``results`` (a full run's JSON),
+    with a note saying so."""
+    import tempfile
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    import run
+
+    document = json.loads(results.read_text(encoding="utf-8"))
+    runs = {side: 3 if side in run.SLOW_SIDES else 5 for side in SIDES}  # a full run's
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with tempfile.TemporaryDirectory(prefix="aiobyte-bench-") as scratch:
+        ctx = SimpleNamespace(
+            settings=SimpleNamespace(per_connector=2, connectors=None),
+            status=run.availability(SIDES),
+            spec=run._configs.find_spec(None),
+            scratch=Path(scratch),
+            details={},
+            runs_for=runs.__getitem__,
+        )
+        made = scenario(run)
+        entry = run.report(made, made.run(ctx, made), ctx.details.get(made.key))
+    rows = run.table_rows([made], {made.key: entry})
+    document["scenarios"][made.key] = entry
+    document["table"] = [r for r in document["table"] if not r[0].startswith("(g')")] + rows
+    notes = [n for n in document.get("notes", []) if not n.startswith("(g')")]
+    document["notes"] = [
+        *notes,
+        f"(g') rows: from a run of that scenario alone on {started} "
+        "(benchmarks/connectors.py --alone); its ratios are within that run.",
+    ]
+    run.write_json(results, document)
+    for row in rows:
+        print(" | ".join(row))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="(g') worker: one client, one pass")
-    parser.add_argument("--side", choices=SIDES, required=True)
-    parser.add_argument("--input", type=Path, required=True)
+    parser.add_argument("--side", choices=SIDES)
+    parser.add_argument("--input", type=Path)
+    parser.add_argument(
+        "--alone",
+        type=Path,
+        metavar="RESULTS",
+        help="run (g') alone and put it into RESULTS (a full run's JSON)",
+    )
     args = parser.parse_args()
+    if args.alone is not None:
+        return alone(args.alone)
+    if args.side is None or args.input is None:
+        parser.error("--side and --input (a worker), or --alone RESULTS")
     print(json.dumps(work(args.side, args.input)))
     return 0
 
