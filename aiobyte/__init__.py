@@ -30,7 +30,7 @@ from ._errors import (
     UnexpectedResponseError,
     UnprocessableEntityError,
 )
-from ._fanout import FanOut, FanOutError, Outcome, fan_out
+from ._fanout import Failure, FanOut, FanOutError, Outcome, Success, fan_out
 from ._pagination import Page, Pager
 from ._retry import RetryBudget, RetryPolicy
 from ._transport import Timeouts
@@ -57,6 +57,7 @@ __all__ = [
     "ClientCredentials",
     "Clock",
     "ConflictError",
+    "Failure",
     "FanOut",
     "FanOutError",
     "InternalServerError",
@@ -72,6 +73,7 @@ __all__ = [
     "RateLimitError",
     "RetryBudget",
     "RetryPolicy",
+    "Success",
     "SystemClock",
     "Timeouts",
     "TokenProvider",

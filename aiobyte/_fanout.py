@@ -27,10 +27,16 @@ body comes out as it is, never wrapped in an ``ExceptionGroup``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Coroutine,
+    Iterable,
+)
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, TypeVar, overload
 
 import anyio
 from anyio.abc import TaskGroup
@@ -39,7 +45,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from . import _config
 from ._errors import AirbyteError
 
-__all__ = ["FanOut", "FanOutError", "Outcome", "fan_out"]
+__all__ = ["Failure", "FanOut", "FanOutError", "Outcome", "Success", "fan_out"]
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -48,34 +54,82 @@ T = TypeVar("T")
 _NAMED_FAILURES = 5
 
 
-@dataclass(frozen=True, slots=True)
 class Outcome(Generic[K, T]):
-    """What one call (or one item of a listing) gave for ``key``: a ``value`` or an ``error``."""
+    """What one call (or one item of a listing) gave for ``key``: a :class:`Success`
+    with its ``value``, or a :class:`Failure` with its ``error``.
+
+    A fan-out yields ``Success[K, T] | Failure[K, T]``, so ``if outcome.ok:`` tells a type
+    checker that ``outcome.value`` is a ``T`` (and otherwise that ``outcome.error`` is an
+    ``Exception``).
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        @property
+        def key(self) -> K: ...
+        @property
+        def value(self) -> T | None: ...
+        @property
+        def error(self) -> Exception | None: ...
+        @property
+        def ok(self) -> bool: ...
+        def unwrap(self) -> T: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Success(Outcome[K, T]):
+    """A call (or an item of a listing) that gave ``value`` for ``key``."""
 
     key: K
-    value: T | None = None
-    error: Exception | None = None
+    value: T
 
     @property
-    def ok(self) -> bool:
-        """True for a value, False for a failure."""
-        return self.error is None
+    def error(self) -> None:
+        """None: a success has no error."""
+        return None
+
+    @property
+    def ok(self) -> Literal[True]:
+        """True: this is a success."""
+        return True
 
     def unwrap(self) -> T:
-        """The value; raises the error of a failed outcome."""
-        if self.error is not None:
-            raise self.error
-        return self.value  # type: ignore[return-value]
+        """The value."""
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Failure(Outcome[K, T]):
+    """A call (or a listing) for ``key`` that raised ``error``."""
+
+    key: K
+    error: Exception
+
+    @property
+    def value(self) -> None:
+        """None: a failure has no value."""
+        return None
+
+    @property
+    def ok(self) -> Literal[False]:
+        """False: this is a failure."""
+        return False
+
+    def unwrap(self) -> NoReturn:
+        """Raises the error."""
+        raise self.error
 
 
 class FanOutError(AirbyteError):
     """Some keys of a ``fan_out(..., raise_errors=True)`` failed.
 
-    ``failures`` holds one :class:`Outcome` per failed key, with its ``key`` and ``error``.
+    ``failures`` holds one :class:`Failure` per failed key, with its ``key`` and ``error``.
     Raised after every successful result has been yielded.
     """
 
-    def __init__(self, failures: list[Outcome[Any, Any]], total: int) -> None:
+    def __init__(self, failures: list[Failure[Any, Any]], total: int) -> None:
         named = "; ".join(f"{f.key}: {_describe(f.error)}" for f in failures[:_NAMED_FAILURES])
         more = len(failures) - _NAMED_FAILURES
         if more > 0:
@@ -95,20 +149,64 @@ def fan_out(
     keys: Iterable[K],
     *,
     limit: int = ...,
-    raise_errors: bool = ...,
+    raise_errors: Literal[False] = ...,
 ) -> FanOut[K, T]: ...
 
 
 @overload
 def fan_out(
-    func: Callable[[K], Awaitable[T]],
+    func: Callable[[K], AsyncIterable[T]],
     keys: Iterable[K],
     *,
     limit: int = ...,
-    raise_errors: bool = ...,
+    raise_errors: Literal[True],
+) -> _RaisingFanOut[K, T]: ...
+
+
+@overload
+def fan_out(
+    func: Callable[[K], AsyncIterable[T]],
+    keys: Iterable[K],
+    *,
+    limit: int = ...,
+    raise_errors: bool,
 ) -> FanOut[K, T]: ...
 
 
+@overload
+def fan_out(
+    func: Callable[[K], Coroutine[Any, Any, T]],
+    keys: Iterable[K],
+    *,
+    limit: int = ...,
+    raise_errors: Literal[False] = ...,
+) -> FanOut[K, T]: ...
+
+
+@overload
+def fan_out(
+    func: Callable[[K], Coroutine[Any, Any, T]],
+    keys: Iterable[K],
+    *,
+    limit: int = ...,
+    raise_errors: Literal[True],
+) -> _RaisingFanOut[K, T]: ...
+
+
+@overload
+def fan_out(
+    func: Callable[[K], Coroutine[Any, Any, T]],
+    keys: Iterable[K],
+    *,
+    limit: int = ...,
+    raise_errors: bool,
+) -> FanOut[K, T]: ...
+
+
+# The overloads take an awaitable as a coroutine (what an ``async def`` returns), not as
+# any ``Awaitable``: a pager is awaitable too, and a lambda returning one (its parameter
+# typed Any while overloads are matched) would match both kinds, which makes mypy give up
+# and type every outcome as Any. Other awaitables still work at run time.
 def fan_out(
     func: Callable[[K], Any],
     keys: Iterable[K],
@@ -121,9 +219,10 @@ def fan_out(
     Use it as ``async with fan_out(func, keys) as results: async for outcome in results``.
     ``func`` returns an awaitable (one :class:`Outcome` per key) or an async iterable
     such as a pager (one outcome per item, each tagged with its key). Failures
-    (``Exception``, not cancellation) are outcomes with ``.error``; with
-    ``raise_errors=True`` they are not yielded and a :class:`FanOutError` listing them
-    is raised once everything else has been yielded.
+    (``Exception``, not cancellation) are :class:`Failure` outcomes with ``.error``;
+    with ``raise_errors=True`` they are not yielded (so every outcome is typed as a
+    :class:`Success`) and a :class:`FanOutError` listing them is raised once everything
+    else has been yielded.
 
     ``keys`` is read at once (a generator is fine). Raises ``ValueError`` for a
     ``limit`` that is not a positive integer.
@@ -132,7 +231,8 @@ def fan_out(
         raise ValueError(f"limit must be a positive integer; got {limit!r}")
     if not callable(func):
         raise ValueError(f"func must be callable; got {type(func).__name__}")
-    return FanOut(func, list(keys), limit=limit, raise_errors=raise_errors)
+    kind = _RaisingFanOut if raise_errors else FanOut
+    return kind(func, list(keys), limit=limit, raise_errors=raise_errors)
 
 
 class FanOut(Generic[K, T]):
@@ -154,9 +254,9 @@ class FanOut(Generic[K, T]):
         self._limit = limit
         self._raise_errors = raise_errors
         self._task_group: TaskGroup | None = None
-        self._receive: MemoryObjectReceiveStream[Outcome[K, T]] | None = None
+        self._receive: MemoryObjectReceiveStream[Success[K, T] | Failure[K, T]] | None = None
         self._entered = False
-        self.failures: list[Outcome[K, Any]] = []
+        self.failures: list[Failure[K, T]] = []
 
     def __repr__(self) -> str:
         return f"<FanOut of {len(self._keys)} keys, limit {self._limit}>"
@@ -167,7 +267,9 @@ class FanOut(Generic[K, T]):
         self._entered = True
         # A buffer as large as the bound: a worker can hand over a result and start on
         # its next key without waiting for the consumer to take the previous one.
-        send, receive = anyio.create_memory_object_stream[Outcome[K, T]](self._limit)
+        send, receive = anyio.create_memory_object_stream[Success[K, T] | Failure[K, T]](
+            self._limit
+        )
         self._receive = receive
         task_group = anyio.create_task_group()
         await task_group.__aenter__()
@@ -194,10 +296,10 @@ class FanOut(Generic[K, T]):
             task_group.cancel_scope.cancel()
             await task_group.__aexit__(None, None, None)
 
-    def __aiter__(self) -> AsyncIterator[Outcome[K, T]]:
+    def __aiter__(self) -> AsyncIterator[Success[K, T] | Failure[K, T]]:
         return self
 
-    async def __anext__(self) -> Outcome[K, T]:
+    async def __anext__(self) -> Success[K, T] | Failure[K, T]:
         receive = self._receive
         if receive is None or self._task_group is None:
             raise RuntimeError(
@@ -211,14 +313,14 @@ class FanOut(Generic[K, T]):
                 if self._raise_errors and self.failures:
                     raise FanOutError(list(self.failures), len(self._keys)) from None
                 raise StopAsyncIteration from None
-            if outcome.error is None:
+            if outcome.ok:
                 return outcome
             self.failures.append(outcome)
             if not self._raise_errors:
                 return outcome
 
     async def _worker(
-        self, keys: Iterable[K], send: MemoryObjectSendStream[Outcome[K, Any]]
+        self, keys: Iterable[K], send: MemoryObjectSendStream[Success[K, T] | Failure[K, T]]
     ) -> None:
         # ``keys`` is one iterator shared by the workers: next() never awaits, so each
         # key goes to exactly one of them.
@@ -226,7 +328,9 @@ class FanOut(Generic[K, T]):
             for key in keys:
                 await self._one(key, send)
 
-    async def _one(self, key: K, send: MemoryObjectSendStream[Outcome[K, Any]]) -> None:
+    async def _one(
+        self, key: K, send: MemoryObjectSendStream[Success[K, T] | Failure[K, T]]
+    ) -> None:
         try:
             produced = self._func(key)
             if not hasattr(produced, "__aiter__"):  # a pager is awaitable too: items first
@@ -237,10 +341,10 @@ class FanOut(Generic[K, T]):
                     )
                 value = await produced
         except Exception as exc:
-            await send.send(Outcome(key, error=exc))
+            await send.send(Failure(key, exc))
             return
         if not hasattr(produced, "__aiter__"):
-            await send.send(Outcome(key, value))
+            await send.send(Success(key, value))
             return
         items = aiter(produced)
         try:
@@ -252,11 +356,23 @@ class FanOut(Generic[K, T]):
                 except StopAsyncIteration:
                     return
                 except Exception as exc:
-                    await send.send(Outcome(key, error=exc))
+                    await send.send(Failure(key, exc))
                     return
-                await send.send(Outcome(key, item))
+                await send.send(Success(key, item))
         finally:
             close = getattr(items, "aclose", None)  # an async generator (a pager has none)
             if close is not None:
                 with anyio.CancelScope(shield=True):
                     await close()
+
+
+class _RaisingFanOut(FanOut[K, T]):
+    """A fan-out with ``raise_errors=True``: it yields successes only (failures are
+    raised together at the end as a :class:`FanOutError`). The same at run time; the
+    types say so, for type checkers."""
+
+    if TYPE_CHECKING:
+
+        async def __aenter__(self) -> _RaisingFanOut[K, T]: ...
+        def __aiter__(self) -> AsyncIterator[Success[K, T]]: ...
+        async def __anext__(self) -> Success[K, T]: ...

@@ -18,6 +18,7 @@ INI = """
 [pytest]
 addopts = --strict-markers -p no:cacheprovider
 filterwarnings = error
+asyncio_default_fixture_loop_scope = function
 """
 
 

@@ -58,6 +58,7 @@ def test(args: list[str]) -> int:
         (python, "-m", "ruff", "check", "."),
         (python, "-m", "ruff", "format", "--check", "."),
         (python, "-m", "mypy"),
+        (python, "tools/check_readme_types.py"),  # the README's examples, mypy --strict
         (python, "tools/generate_models.py", "--check"),
         (python, "tools/generate_connectors.py", "--check"),
         (python, "-m", "pytest", *args),

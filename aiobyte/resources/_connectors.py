@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_name, check_uuid
 from ..models import UNSET, ScopedResourceRequirements, UnsetType
 from ._base import Params, Resource, as_model, configuration_arg
@@ -79,13 +80,13 @@ class Connectors(Resource, Generic[C]):
     _model: ClassVar[type[Any]]
     _put_model: ClassVar[type[Any]]
 
-    def _item_path(self, connector_id: str) -> str:
+    def _item_path(self, connector_id: Id) -> str:
         return f"{self._path}/{check_uuid(connector_id, self._id_name)}"
 
     def list(
         self,
         *,
-        workspace_ids: Iterable[str] | None = None,
+        workspace_ids: Iterable[Id] | None = None,
         include_deleted: bool = False,
         page_size: int = 100,
         cursor: str | None = None,
@@ -99,7 +100,7 @@ class Connectors(Resource, Generic[C]):
         params.flag("includeDeleted", include_deleted)
         return self._pager(self._path, self._model, params, page_size=page_size, cursor=cursor)
 
-    async def get(self, connector_id: str, /, *, include_secret_coordinates: bool = False) -> C:
+    async def get(self, connector_id: Id, /, *, include_secret_coordinates: bool = False) -> C:
         """One by id. Raises ``NotFoundError`` if there is none."""
         params = Params()
         params.flag("includeSecretCoordinates", include_secret_coordinates)
@@ -110,7 +111,7 @@ class Connectors(Resource, Generic[C]):
 
     async def replace(
         self,
-        connector_id: str,
+        connector_id: Id,
         /,
         *,
         name: str,
@@ -129,6 +130,6 @@ class Connectors(Resource, Generic[C]):
         result: C = await self._call("PUT", self._item_path(connector_id), self._model, body=body)
         return result
 
-    async def delete(self, connector_id: str, /) -> None:
+    async def delete(self, connector_id: Id, /) -> None:
         """Delete one by id."""
         await self._call_no_content("DELETE", self._item_path(connector_id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
+from .._types import Id
 from .._validate import check_enum, check_name, check_uuid
 from ..models import UNSET, ActorType, UnsetType
 from ._base import Resource, configuration_arg, segment
@@ -78,10 +79,10 @@ class Items(Resource, Generic[M]):
     _id_name: ClassVar[str]
     _model: ClassVar[type[Any]]
 
-    def _item_path(self, item_id: str) -> str:
+    def _item_path(self, item_id: Id) -> str:
         return f"{self._path}/{check_uuid(item_id, self._id_name)}"
 
-    async def get(self, item_id: str, /) -> M:
+    async def get(self, item_id: Id, /) -> M:
         """One by id. Raises ``NotFoundError`` if there is none."""
         result: M = await self._call("GET", self._item_path(item_id), self._model)
         return result
@@ -90,7 +91,7 @@ class Items(Resource, Generic[M]):
 class Deletable(Items[M]):
     """Items whose DELETE answers 204."""
 
-    async def delete(self, item_id: str, /) -> None:
+    async def delete(self, item_id: Id, /) -> None:
         """Delete one by id. Raises ``NotFoundError`` if there is none."""
         await self._call_no_content("DELETE", self._item_path(item_id))
 
@@ -98,7 +99,7 @@ class Deletable(Items[M]):
 class DeletableWithAnswer(Items[M]):
     """Items whose DELETE answers with the object deleted."""
 
-    async def delete(self, item_id: str, /) -> M:
+    async def delete(self, item_id: Id, /) -> M:
         """Delete one by id and return it as it was. Raises ``NotFoundError`` if there is none."""
         result: M = await self._call("DELETE", self._item_path(item_id), self._model)
         return result
@@ -110,7 +111,7 @@ class Switchable(DeletableWithAnswer[M]):
     _patch_model: ClassVar[type[Any]]
 
     async def update(
-        self, item_id: str, /, *, name: str | UnsetType = UNSET, enabled: bool | UnsetType = UNSET
+        self, item_id: Id, /, *, name: str | UnsetType = UNSET, enabled: bool | UnsetType = UNSET
     ) -> M:
         """Rename, enable or disable (PATCH); only the arguments given are sent."""
         body = self._patch_model(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from .._auth import AccessToken
 from .._codec import encode
 from .._pagination import Pager
 from .._transport import Transport
+from .._types import Id
 from .._validate import check_name
 from ..models import ApplicationCreate, ApplicationRead
 from ._base import segment
@@ -66,9 +69,10 @@ class Applications(DeletableWithAnswer[ApplicationRead]):
     _id_name = "application_id"
     _model = ApplicationRead
 
-    def _item_path(self, item_id: str) -> str:
+    def _item_path(self, item_id: Id) -> str:
         # The spec types application ids as plain strings (no UUID format).
-        return f"{self._path}/{segment(check_name(item_id, self._id_name))}"
+        text = str(item_id) if isinstance(item_id, uuid.UUID) else item_id
+        return f"{self._path}/{segment(check_name(text, self._id_name))}"
 
     def list(self) -> Pager[ApplicationRead]:
         """The user's applications (answered at once, as ``{"applications": [...]}``)."""

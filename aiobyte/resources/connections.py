@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_enum, check_name, check_uuid
 from ..models import (
     UNSET,
@@ -80,8 +81,8 @@ class Connections(Resource):
     def list(
         self,
         *,
-        workspace_ids: Iterable[str] | None = None,
-        tag_ids: Iterable[str] | None = None,
+        workspace_ids: Iterable[Id] | None = None,
+        tag_ids: Iterable[Id] | None = None,
         include_deleted: bool = False,
         page_size: int = 100,
         cursor: str | None = None,
@@ -93,7 +94,7 @@ class Connections(Resource):
         params.flag("includeDeleted", include_deleted)
         return self._pager("/connections", Connection, params, page_size=page_size, cursor=cursor)
 
-    async def get(self, connection_id: str, /) -> Connection:
+    async def get(self, connection_id: Id, /) -> Connection:
         """One connection. Raises ``NotFoundError`` if there is none with this id."""
         path = f"/connections/{check_uuid(connection_id, 'connection_id')}"
         return await self._call("GET", path, Connection)
@@ -101,8 +102,8 @@ class Connections(Resource):
     async def create(
         self,
         *,
-        source_id: str,
-        destination_id: str,
+        source_id: Id,
+        destination_id: Id,
         name: str | UnsetType = UNSET,
         configurations: StreamConfigurations | Mapping[str, Any] | UnsetType = UNSET,
         schedule: AirbyteApiConnectionSchedule | Mapping[str, Any] | UnsetType = UNSET,
@@ -140,7 +141,7 @@ class Connections(Resource):
 
     async def update(
         self,
-        connection_id: str,
+        connection_id: Id,
         /,
         *,
         name: str | UnsetType = UNSET,
@@ -173,7 +174,7 @@ class Connections(Resource):
         path = f"/connections/{check_uuid(connection_id, 'connection_id')}"
         return await self._call("PATCH", path, Connection, body=body, retry_safe=True)
 
-    async def delete(self, connection_id: str, /) -> None:
+    async def delete(self, connection_id: Id, /) -> None:
         """Delete a connection."""
         await self._call_no_content(
             "DELETE", f"/connections/{check_uuid(connection_id, 'connection_id')}"

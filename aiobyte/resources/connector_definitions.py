@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_enum, check_uuid
 from ..models import ConnectorDefinition, ConnectorType
 from ._base import Params, Resource
@@ -14,7 +15,7 @@ class ConnectorDefinitions(Resource):
     """Connector definitions: ``list``."""
 
     def list(
-        self, *, type: ConnectorType | str, workspace_id: str | None = None
+        self, *, type: ConnectorType | str, workspace_id: Id | None = None
     ) -> Pager[ConnectorDefinition]:
         """Every source (``type="source"``) or destination (``type="destination"``)
         definition, with the workspace's custom ones if ``workspace_id`` is given.

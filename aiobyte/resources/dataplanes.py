@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_name, check_uuid
 from ..models import UNSET, Dataplane, DataplaneCreate, DataplaneCreated, DataplanePatch, UnsetType
 from ._base import Params
@@ -21,13 +22,13 @@ class Dataplanes(Switchable[Dataplane]):
     _model = Dataplane
     _patch_model = DataplanePatch
 
-    def list(self, *, region_ids: Iterable[str] | None = None) -> Pager[Dataplane]:
+    def list(self, *, region_ids: Iterable[Id] | None = None) -> Pager[Dataplane]:
         """Every dataplane (of the given regions only, if any); answered at once."""
         params = Params().uuids("regionIds", region_ids, "region_ids")
         return self._unpaged(self._path, Dataplane, params)
 
     async def create(
-        self, *, region_id: str, name: str, enabled: bool | UnsetType = UNSET
+        self, *, region_id: Id, name: str, enabled: bool | UnsetType = UNSET
     ) -> DataplaneCreated:
         """Create a dataplane in a region.
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_name, check_uuid
 from ..models import (
     UNSET,
@@ -37,35 +38,35 @@ class WorkspaceDefinitions(Resource, Generic[D]):
     _kind: ClassVar[str]  # the path segment: "sources", "destinations", ...
     _model: ClassVar[type[Any]]
 
-    def _list_path(self, workspace_id: str) -> str:
+    def _list_path(self, workspace_id: Id) -> str:
         return f"/workspaces/{check_uuid(workspace_id, 'workspace_id')}/definitions/{self._kind}"
 
-    def _item_path(self, workspace_id: str, definition_id: str) -> str:
+    def _item_path(self, workspace_id: Id, definition_id: Id) -> str:
         return f"{self._list_path(workspace_id)}/{check_uuid(definition_id, 'definition_id')}"
 
-    def list(self, workspace_id: str, /) -> Pager[D]:
+    def list(self, workspace_id: Id, /) -> Pager[D]:
         """The definitions the workspace can use (answered at once)."""
         return self._unpaged(self._list_path(workspace_id), self._model)
 
-    async def get(self, workspace_id: str, definition_id: str, /) -> D:
+    async def get(self, workspace_id: Id, definition_id: Id, /) -> D:
         """One definition. Raises ``NotFoundError`` if the workspace has none with this id."""
         result: D = await self._call(
             "GET", self._item_path(workspace_id, definition_id), self._model
         )
         return result
 
-    async def delete(self, workspace_id: str, definition_id: str, /) -> D:
+    async def delete(self, workspace_id: Id, definition_id: Id, /) -> D:
         """Delete a custom definition; returns it as it was."""
         result: D = await self._call(
             "DELETE", self._item_path(workspace_id, definition_id), self._model
         )
         return result
 
-    async def _create(self, workspace_id: str, body: Any) -> D:
+    async def _create(self, workspace_id: Id, body: Any) -> D:
         result: D = await self._call("POST", self._list_path(workspace_id), self._model, body=body)
         return result
 
-    async def _replace(self, workspace_id: str, definition_id: str, body: Any) -> D:
+    async def _replace(self, workspace_id: Id, definition_id: Id, body: Any) -> D:
         path = self._item_path(workspace_id, definition_id)
         result: D = await self._call("PUT", path, self._model, body=body)
         return result
@@ -78,7 +79,7 @@ class DockerDefinitions(WorkspaceDefinitions[Definition]):
 
     async def create(
         self,
-        workspace_id: str,
+        workspace_id: Id,
         /,
         *,
         name: str,
@@ -99,7 +100,7 @@ class DockerDefinitions(WorkspaceDefinitions[Definition]):
         return await self._create(workspace_id, body)
 
     async def replace(
-        self, workspace_id: str, definition_id: str, /, *, name: str, docker_image_tag: str
+        self, workspace_id: Id, definition_id: Id, /, *, name: str, docker_image_tag: str
     ) -> Definition:
         """Rename the definition and move it to another image tag (PUT)."""
         body = UpdateDefinition(
@@ -129,7 +130,7 @@ class DeclarativeSourceDefinitions(WorkspaceDefinitions[DeclarativeSourceDefinit
     _model = DeclarativeSourceDefinition
 
     async def create(
-        self, workspace_id: str, /, *, name: str, manifest: Mapping[str, Any]
+        self, workspace_id: Id, /, *, name: str, manifest: Mapping[str, Any]
     ) -> DeclarativeSourceDefinition:
         """Add a source defined by a low-code manifest (sent exactly as given).
 
@@ -141,7 +142,7 @@ class DeclarativeSourceDefinitions(WorkspaceDefinitions[DeclarativeSourceDefinit
         return await self._create(workspace_id, body)
 
     async def replace(
-        self, workspace_id: str, definition_id: str, /, *, manifest: Mapping[str, Any]
+        self, workspace_id: Id, definition_id: Id, /, *, manifest: Mapping[str, Any]
     ) -> DeclarativeSourceDefinition:
         """Replace the manifest (PUT); the server gives the definition a new version."""
         body = UpdateDeclarativeSourceDefinition(manifest=configuration_arg(manifest, "manifest"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._types import Id
 from .._validate import check_name, check_uuid
 from ..models import (
     UNSET,
@@ -36,9 +37,9 @@ class Destinations(Connectors[Destination]):
         self,
         *,
         name: str,
-        workspace_id: str,
+        workspace_id: Id,
         configuration: Mapping[str, Any] | Configuration,
-        definition_id: str | UnsetType = UNSET,
+        definition_id: Id | UnsetType = UNSET,
         resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
     ) -> Destination:
         """Create a destination; ``configuration`` (a typed model or a mapping) is sent exactly.

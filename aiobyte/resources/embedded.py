@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_name, check_uuid
 from ..models import (
     EmbeddedOrganizationListItem,
@@ -20,7 +21,7 @@ class Embedded(Resource):
     """Embedded: ``widget_token``, ``scoped_token``, ``list_organizations``."""
 
     async def widget_token(
-        self, *, organization_id: str, allowed_origin: str, external_user_id: str
+        self, *, organization_id: Id, allowed_origin: str, external_user_id: str
     ) -> EmbeddedWidget:
         """A token for the Embedded widget, for one of your users (``external_user_id``)
         on a page served from ``allowed_origin``.
@@ -35,7 +36,7 @@ class Embedded(Resource):
         )
         return await self._call("POST", "/embedded/widget_token", EmbeddedWidget, body=body)
 
-    async def scoped_token(self, *, workspace_id: str) -> EmbeddedScopedToken:
+    async def scoped_token(self, *, workspace_id: Id) -> EmbeddedScopedToken:
         """A bearer token that may act on one workspace only.
 
         Use it as ``AirbyteClient(token=answer.token)``; it is never shown in a ``repr``.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_enum, check_name, check_uuid
 from ..models import (
     UNSET,
@@ -40,7 +41,7 @@ class Groups(Deletable[Group]):
     _model = Group
 
     def list(
-        self, *, organization_id: str, page_size: int = 100, cursor: str | None = None
+        self, *, organization_id: Id, page_size: int = 100, cursor: str | None = None
     ) -> Pager[Group]:
         """Every group of an organization, page by page."""
         params = Params().add("organizationId", check_uuid(organization_id, "organization_id"))
@@ -50,7 +51,7 @@ class Groups(Deletable[Group]):
         )
 
     async def create(
-        self, *, name: str, organization_id: str, description: str | UnsetType | None = UNSET
+        self, *, name: str, organization_id: Id, description: str | UnsetType | None = UNSET
     ) -> Group:
         """Create a group. Raises ``ConflictError`` if the organization has one of that name."""
         body = GroupCreate(
@@ -87,13 +88,13 @@ class Groups(Deletable[Group]):
             path, GroupMember, Params(), page_size=page_size, cursor=cursor, full_pages=False
         )
 
-    async def add_member(self, group_id: str, /, *, user_id: str) -> GroupMember:
+    async def add_member(self, group_id: str, /, *, user_id: Id) -> GroupMember:
         """Add a user to a group. Raises ``ConflictError`` if the user is a member already."""
         body = GroupMemberAdd(user_id=check_uuid(user_id, "user_id"))
         path = f"{self._item_path(group_id)}/members"
         return await self._call("POST", path, GroupMember, body=body)
 
-    async def remove_member(self, group_id: str, user_id: str, /) -> None:
+    async def remove_member(self, group_id: str, user_id: Id, /) -> None:
         """Remove a user from a group."""
         path = f"{self._item_path(group_id)}/members/{check_uuid(user_id, 'user_id')}"
         await self._call_no_content("DELETE", path)
@@ -108,8 +109,8 @@ class Groups(Deletable[Group]):
         /,
         *,
         permission_type: PermissionType | str,
-        workspace_id: str | UnsetType = UNSET,
-        organization_id: str | UnsetType = UNSET,
+        workspace_id: Id | UnsetType = UNSET,
+        organization_id: Id | UnsetType = UNSET,
     ) -> GroupPermission:
         """Grant the group's members a permission on one workspace or one organization.
 
@@ -125,7 +126,7 @@ class Groups(Deletable[Group]):
         path = f"{self._item_path(group_id)}/permissions"
         return await self._call("POST", path, GroupPermission, body=body)
 
-    async def delete_permission(self, group_id: str, permission_id: str, /) -> None:
+    async def delete_permission(self, group_id: str, permission_id: Id, /) -> None:
         """Take a permission away from a group."""
         permission = check_uuid(permission_id, "permission_id")
         await self._call_no_content(

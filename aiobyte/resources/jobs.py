@@ -23,6 +23,7 @@ from .._errors import (
 )
 from .._pagination import Pager
 from .._transport import Transport
+from .._types import Id
 from .._validate import check_datetime, check_enum, check_int_id, check_uuid
 from ..models import Job, JobCreate, JobStatus, JobType
 from ._base import Params, Resource
@@ -149,8 +150,8 @@ class Jobs(Resource):
     def list(
         self,
         *,
-        connection_id: str | None = None,
-        workspace_ids: Iterable[str] | None = None,
+        connection_id: Id | None = None,
+        workspace_ids: Iterable[Id] | None = None,
         job_type: JobType | str | None = None,
         status: JobStatus | str | None = None,
         created_at_start: dt.datetime | str | None = None,
@@ -199,7 +200,7 @@ class Jobs(Resource):
         """One job. Raises ``NotFoundError`` if there is none with this id."""
         return await self._call("GET", f"/jobs/{check_int_id(job_id, 'job_id')}", Job)
 
-    async def create(self, connection_id: str, /, *, job_type: JobType | str = JobType.SYNC) -> Job:
+    async def create(self, connection_id: Id, /, *, job_type: JobType | str = JobType.SYNC) -> Job:
         """Start a job (a sync by default) on a connection.
 
         Raises ``ConflictError`` when a sync is already running on it. Never resent after
@@ -213,7 +214,7 @@ class Jobs(Resource):
 
     async def start(
         self,
-        connection_id: str,
+        connection_id: Id,
         /,
         *,
         job_type: JobType | str = JobType.SYNC,
@@ -313,7 +314,7 @@ class Jobs(Resource):
 
     async def run(
         self,
-        connection_id: str,
+        connection_id: Id,
         /,
         *,
         job_type: JobType | str = JobType.SYNC,
@@ -372,9 +373,7 @@ class Jobs(Resource):
                 await self._cancel_on_exit(job.job_id, exc)
             raise
 
-    async def _start_for_cancel(
-        self, connection_id: str, job_type: JobType, *, attach: bool
-    ) -> Job:
+    async def _start_for_cancel(self, connection_id: Id, job_type: JobType, *, attach: bool) -> Job:
         """``_start`` in a task of its own, so that a cancellation arriving while its
         request is in flight (anyio's or asyncio's own) still learns the job it started,
         and cancels it, before the cancellation goes on."""
@@ -417,7 +416,7 @@ class Jobs(Resource):
         except Exception as problem:  # cleanup must not replace the original exception
             logger.warning("could not cancel job %d: %s", job_id, problem)
 
-    async def _start(self, connection_id: str, job_type: JobType, *, attach: bool) -> Job:
+    async def _start(self, connection_id: Id, job_type: JobType, *, attach: bool) -> Job:
         """Create the job; with ``attach``, on a 409 the running job of that type."""
         for attempt in range(2):
             try:
@@ -440,7 +439,7 @@ class Jobs(Resource):
                 # a 409 means nothing was started, so asking once more is safe.
         raise AssertionError("unreachable")
 
-    async def _running(self, connection_id: str, job_type: JobType) -> Job | None:
+    async def _running(self, connection_id: Id, job_type: JobType) -> Job | None:
         """The connection's newest job of this type that has not ended, if any."""
         page = await self.list(
             connection_id=connection_id,

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_uuid
 from ..models import ActorType, Organization, OrganizationOAuthCredentials
 from ._base import Resource
@@ -22,12 +23,12 @@ class Organizations(Resource):
         """Every organization of the user the credentials belong to (answered at once)."""
         return self._unpaged("/organizations", Organization)
 
-    def _base(self, organization_id: str) -> str:
+    def _base(self, organization_id: Id) -> str:
         return f"/organizations/{check_uuid(organization_id, 'organization_id')}"
 
     async def set_oauth_credentials(
         self,
-        organization_id: str,
+        organization_id: Id,
         /,
         *,
         actor_type: ActorType | str,
@@ -42,7 +43,7 @@ class Organizations(Resource):
         )
 
     async def delete_oauth_credentials(
-        self, organization_id: str, actor_type: ActorType | str, name: str, /
+        self, organization_id: Id, actor_type: ActorType | str, name: str, /
     ) -> None:
         """Delete the organization's OAuth app credentials for one connector."""
         path = oauth_credentials_path(self._base(organization_id), actor_type, name)

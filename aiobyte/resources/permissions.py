@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_enum, check_uuid
 from ..models import (
     UNSET,
@@ -28,7 +29,7 @@ class Permissions(Deletable[Permission]):
     _model = Permission
 
     def list(
-        self, *, user_id: str | None = None, organization_id: str | None = None
+        self, *, user_id: Id | None = None, organization_id: Id | None = None
     ) -> Pager[PermissionResponseRead]:
         """The permissions of a user, of an organization, or both filters at once.
 
@@ -45,9 +46,9 @@ class Permissions(Deletable[Permission]):
         self,
         *,
         permission_type: PublicPermissionType | str,
-        user_id: str,
-        workspace_id: str | UnsetType = UNSET,
-        organization_id: str | UnsetType = UNSET,
+        user_id: Id,
+        workspace_id: Id | UnsetType = UNSET,
+        organization_id: Id | UnsetType = UNSET,
     ) -> Permission:
         """Grant a user a permission on one workspace or one organization.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_name, check_uuid
 from ..models import UNSET, Region, RegionCreate, RegionPatch, UnsetType
 from ._base import Params
@@ -19,13 +20,13 @@ class Regions(Switchable[Region]):
     _model = Region
     _patch_model = RegionPatch
 
-    def list(self, *, organization_id: str) -> Pager[Region]:
+    def list(self, *, organization_id: Id) -> Pager[Region]:
         """Every region of an organization (answered at once)."""
         params = Params().add("organizationId", check_uuid(organization_id, "organization_id"))
         return self._unpaged(self._path, Region, params)
 
     async def create(
-        self, *, name: str, organization_id: str, enabled: bool | UnsetType = UNSET
+        self, *, name: str, organization_id: Id, enabled: bool | UnsetType = UNSET
     ) -> Region:
         """Create a region in an organization. Not resent after an ambiguous failure."""
         body = RegionCreate(

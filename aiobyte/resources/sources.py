@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._types import Id
 from .._validate import check_name, check_uuid
 from ..models import (
     UNSET,
@@ -40,9 +41,9 @@ class Sources(Connectors[Source]):
         self,
         *,
         name: str,
-        workspace_id: str,
+        workspace_id: Id,
         configuration: Mapping[str, Any] | Configuration,
-        definition_id: str | UnsetType = UNSET,
+        definition_id: Id | UnsetType = UNSET,
         secret_id: str | UnsetType = UNSET,
         resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
     ) -> Source:
@@ -73,7 +74,7 @@ class Sources(Connectors[Source]):
         /,
         *,
         name: str | UnsetType = UNSET,
-        workspace_id: str | UnsetType = UNSET,
+        workspace_id: Id | UnsetType = UNSET,
         configuration: Mapping[str, Any] | Configuration | UnsetType = UNSET,
         secret_id: str | UnsetType = UNSET,
         resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
@@ -103,7 +104,7 @@ class Sources(Connectors[Source]):
     async def initiate_oauth(
         self,
         *,
-        workspace_id: str,
+        workspace_id: Id,
         redirect_url: str,
         source_type: str | UnsetType = UNSET,
         oauth_input_configuration: Mapping[str, Any] | UnsetType = UNSET,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_uuid
 from ..models import StreamProperties
 from ._base import Params, Resource
@@ -14,7 +15,7 @@ class Streams(Resource):
     """Streams: ``list``."""
 
     def list(
-        self, source_id: str, /, *, destination_id: str | None = None, ignore_cache: bool = False
+        self, source_id: Id, /, *, destination_id: Id | None = None, ignore_cache: bool = False
     ) -> Pager[StreamProperties]:
         """The streams of a source: names, sync modes, cursor and primary key candidates.
 

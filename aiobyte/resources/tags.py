@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_name, check_uuid
 from ..models import TagCreate, TagPatch, TagResponse
 from ._base import Params
@@ -20,7 +21,7 @@ class Tags(Deletable[TagResponse]):
     _id_name = "tag_id"
     _model = TagResponse
 
-    def list(self, *, workspace_ids: Iterable[str] | None = None) -> Pager[TagResponse]:
+    def list(self, *, workspace_ids: Iterable[Id] | None = None) -> Pager[TagResponse]:
         """Every tag in the given workspaces (all the credentials may see if none).
 
         The server answers the whole list at once.
@@ -28,7 +29,7 @@ class Tags(Deletable[TagResponse]):
         params = Params().uuids("workspaceIds", workspace_ids, "workspace_ids")
         return self._unpaged(self._path, TagResponse, params)
 
-    async def create(self, *, name: str, color: str, workspace_id: str) -> TagResponse:
+    async def create(self, *, name: str, color: str, workspace_id: Id) -> TagResponse:
         """Create a tag; ``color`` is a hex value like ``"FF5733"``.
 
         Raises ``ConflictError`` if the workspace has a tag of that name.

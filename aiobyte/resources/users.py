@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_name, check_uuid
 from ..models import User
 from ._base import Params, Resource
@@ -18,8 +19,8 @@ class Users(Resource):
     def list(
         self,
         *,
-        organization_id: str,
-        ids: Iterable[str] | None = None,
+        organization_id: Id,
+        ids: Iterable[Id] | None = None,
         emails: Iterable[str] | None = None,
     ) -> Pager[User]:
         """The users of an organization, optionally only those with the given ids or emails.

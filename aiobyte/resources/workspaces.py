@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .._pagination import Pager
+from .._types import Id
 from .._validate import check_name
 from ..models import (
     UNSET,
@@ -45,7 +46,7 @@ class Workspaces(Deletable[Workspace]):
     def list(
         self,
         *,
-        workspace_ids: Iterable[str] | None = None,
+        workspace_ids: Iterable[Id] | None = None,
         include_deleted: bool = False,
         page_size: int = 100,
         cursor: str | None = None,
@@ -59,9 +60,9 @@ class Workspaces(Deletable[Workspace]):
         self,
         *,
         name: str,
-        organization_id: str | UnsetType = UNSET,
+        organization_id: Id | UnsetType = UNSET,
         notifications: NotificationsConfig | Mapping[str, Any] | UnsetType = UNSET,
-        region_id: str | UnsetType = UNSET,
+        region_id: Id | UnsetType = UNSET,
     ) -> Workspace:
         """Create a workspace. Not resent after an ambiguous failure."""
         body = WorkspaceCreate(
@@ -79,7 +80,7 @@ class Workspaces(Deletable[Workspace]):
         *,
         name: str | UnsetType = UNSET,
         notifications: NotificationsConfig | Mapping[str, Any] | UnsetType = UNSET,
-        region_id: str | UnsetType = UNSET,
+        region_id: Id | UnsetType = UNSET,
     ) -> Workspace:
         """Change some fields (PATCH); only the arguments given are sent."""
         body = WorkspaceUpdate(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 
 import pytest
 
@@ -113,6 +114,7 @@ def test_the_connector_a_configuration_names() -> None:
     assert postgres_id == "decd338e-5647-4c0b-adf4-da0e75f5a750"
     assert connectors.connector_of("source", {}, postgres_id) == "postgres"
     assert connectors.connector_of("source", {}, postgres_id.upper()) == "postgres"
+    assert connectors.connector_of("source", {}, uuid.UUID(postgres_id)) == "postgres"
     assert connectors.connector_of("destination", {}, postgres_id) is None
     assert (
         connectors.connector_for_definition("destination", "00000000-0000-0000-0000-000000000000")

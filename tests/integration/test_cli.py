@@ -170,9 +170,11 @@ async def test_health_needs_no_credentials(env: Env) -> None:
     ("argv", "code", "says"),
     [
         (["sources", "get", "5f1c1b3e-0000-4000-8000-000000000001"], 4, "404"),
-        (["sources", "get", "not-a-uuid"], 2, "source_id"),
+        (["sources", "get", "not-a-uuid"], 2, "SOURCE_ID must be a UUID"),
         (["jobs", "run", "5f1c1b3e-0000-4000-8000-000000000001"], 4, "404"),
-        (["sources", "list", "--page-size", "500"], 2, "page_size"),
+        (["sources", "list", "--page-size", "500"], 2, "--page-size must be between"),
+        (["sources", "list", "--workspace-id", "x"], 2, "--workspace-id must be a UUID"),
+        (["jobs", "list", "--order-by", "createdAt"], 2, "--order-by must be"),
     ],
 )
 async def test_errors_are_one_line_with_a_meaningful_exit_code(
@@ -203,10 +205,12 @@ async def test_wrong_or_missing_credentials(env: Env) -> None:
     assert missing.code == 2
     assert "no credentials" in missing.err
     assert "AIRBYTE_CLIENT_ID" in missing.err
+    assert "--client-id" in missing.err
+    assert "client_id" not in missing.err
 
     unusable = await env.cli("--base-url", "ftp://example.invalid", "workspaces", "list")
     assert unusable.code == 2
-    assert "base_url" in unusable.err
+    assert "--base-url must" in unusable.err
 
 
 async def test_usage_errors_and_help(env: Env, capsys: pytest.CaptureFixture[str]) -> None:

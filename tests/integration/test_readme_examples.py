@@ -27,6 +27,7 @@ syncs of the examples (with their hour-long timeouts) take no real time.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import io
 import re
@@ -74,6 +75,21 @@ def workflow_blocks(markers: tuple[str, str] = (START, END)) -> list[Block]:
 
 BLOCKS = workflow_blocks()
 TESTING_BLOCKS = workflow_blocks(TESTING)
+
+
+def other_blocks() -> list[Block]:
+    """The Python blocks outside both sections ("Use", "Lists and cursors", ...)."""
+    text = README.read_text(encoding="utf-8")
+    inside = [(text.index(a), text.index(b)) for a, b in ((START, END), TESTING)]
+    blocks = []
+    for found in re.finditer(r"^```python\n(.*?)^```$", text, re.M | re.S):
+        if not any(a < found.start() < b for a, b in inside):
+            line = text.count("\n", 0, found.start()) + 2
+            blocks.append(Block("python", line, found.group(1)))
+    return blocks
+
+
+OTHER_BLOCKS = other_blocks()
 
 
 def is_pytest(block: Block) -> bool:
@@ -161,6 +177,10 @@ async def _serve(app: Any, values: dict[str, Any]) -> None:
                 path = route.path.format(**{k: values[k] for k in route.param_convertors})
                 answer = await http.get(path)
                 assert answer.status_code == 200, (path, answer.text)
+                if "cursor" in inspect.signature(route.endpoint).parameters:
+                    # A caller's bad cursor is the caller's mistake (4xx), not a crash.
+                    bad = await http.get(path, params={"cursor": "not-a-cursor"})
+                    assert 400 <= bad.status_code < 500, (path, bad.status_code, bad.text)
 
 
 @pytest.mark.parametrize("block", PYTHON, ids=lambda b: f"line{b.line}")
@@ -188,12 +208,50 @@ async def test_python_example(
     assert world.fake.client_secret not in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("block", OTHER_BLOCKS, ids=lambda b: f"line{b.line}")
+async def test_snippet(block: Block, world: Fixture, capsys: pytest.CaptureFixture[str]) -> None:
+    """A snippet with top-level ``await`` (as in ``python -m asyncio`` or a notebook), run
+    with the names it takes as given, and the placeholder credentials of a client it
+    creates filled in with the fake's, as a user fills in theirs."""
+    fake = world.fake
+    code = block.code.replace(
+        'base_url="https://api.airbyte.com/v1"', f'base_url="{fake.base_url}"'
+    )
+    code = code.replace('client_id="..."', f'client_id="{fake.client_id}"')
+    code = code.replace('client_secret="..."', f'client_secret="{fake.client_secret}"')
+    # The snippet's own client waits on the real clock while the fake's stands still:
+    # its sync ends at once, so that waiting for it takes one poll.
+    fake.plan_jobs(world.values["connection_id"], queued_for=0, duration=0)
+    fake.add_source(world.values["workspace_id"], source_type="s3")  # a source with no host
+    given = dict(world.values)
+    given["a"], given["b"] = world.values["workspace_ids"][:2]
+    compiled = compile(code, str(block), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    with anyio.fail_after(20):
+        result = eval(compiled, given)  # a coroutine when the snippet awaits
+        if inspect.iscoroutine(result):
+            await result
+    assert fake.stats.server_errors == []
+    assert fake.client_secret not in capsys.readouterr().out
+
+
+def test_every_python_block_of_the_readme_runs() -> None:
+    text = README.read_text(encoding="utf-8")
+    python = [b for b in BLOCKS + TESTING_BLOCKS + OTHER_BLOCKS if b.language == "python"]
+    assert len(python) == text.count("```python\n")
+    assert len([b for b in BLOCKS + TESTING_BLOCKS if b.language == "python"]) == len(
+        PYTHON + PYTEST
+    )
+    assert any("AirbyteClient(" in b.code for b in OTHER_BLOCKS)  # the "Use" block
+
+
 @pytest.mark.parametrize("block", PYTEST, ids=lambda b: f"line{b.line}")
 def test_pytest_example(block: Block, pytester: pytest.Pytester) -> None:
     if "fastapi" in block.code:
         pytest.importorskip("fastapi")
     pytester.makeini(
         "[pytest]\naddopts = --strict-markers -p no:cacheprovider\nfilterwarnings = error\n"
+        # pytest-asyncio (in the test extra) warns at start-up without it
+        "asyncio_default_fixture_loop_scope = function\n"
     )
     if re.search(r"^(async )?def test_", block.code, re.M):
         pytester.makepyfile(**{f"test_readme_line{block.line}": block.code})
