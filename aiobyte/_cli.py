@@ -416,19 +416,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--fast", action="store_true", help="shorter syncs (for smoke tests)")
 
+    from .testing._serve import add_arguments as add_fake_server_arguments
+
     fake = commands.add_parser(
         "fake-server",
         help="serve the fake Airbyte on 127.0.0.1 for any client to use",
         description="Serve the fake Airbyte API with seeded demo data until interrupted, "
-        "and print the base URL and credentials to use with it.",
+        "and print the base URL, credentials and ids to use with it.",
     )
-    fake.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    fake.add_argument(
-        "--path-prefix",
-        default="/api/public/v1",
-        help="API path (default /api/public/v1, like a local self-managed install)",
-    )
-    fake.add_argument("--workspaces", type=int, default=3, help="workspaces to seed (default 3)")
+    add_fake_server_arguments(fake)
     return parser
 
 
@@ -895,7 +891,9 @@ async def run(
 
         return await run_demo(workspaces=args.workspaces, fast=args.fast, out=out)
     if args.command == "fake-server":
-        return await _serve_fake(args.port, args.path_prefix, args.workspaces, out)
+        from .testing._serve import serve
+
+        return await serve(args, out, err)
 
     debug = bool(args.debug)
     handler: logging.Handler | None = None
@@ -931,38 +929,6 @@ async def run(
     finally:
         if handler is not None:
             logging.getLogger("aiobyte").removeHandler(handler)
-
-
-async def _serve_fake(port: int, path_prefix: str, workspaces: int, out: TextIO) -> int:
-    from .testing import FakeAirbyte
-
-    async with FakeAirbyte(port=port, path_prefix=path_prefix) as fake:
-        fake.seed(workspaces=workspaces)
-        print(f"fake Airbyte serving on {fake.base_url}", file=out)
-        print(f"  AIRBYTE_API_URL={fake.base_url}", file=out)
-        print(f"  AIRBYTE_CLIENT_ID={fake.client_id}", file=out)
-        print(f"  AIRBYTE_CLIENT_SECRET={fake.client_secret}", file=out)
-        print("  HTTP Basic: airbyte / password", file=out)
-        token = fake.issue_token(3600)
-        print(f"  e.g. curl -H 'Authorization: Bearer {token}' {fake.base_url}/sources", file=out)
-        print("press Ctrl-C to stop", file=out, flush=True)
-        stopped_by = await _until_stopped()
-    print(f"fake Airbyte stopped ({stopped_by})", file=out, flush=True)
-    return ExitCode.OK
-
-
-async def _until_stopped() -> str:
-    """Wait for SIGINT or SIGTERM (a clean stop, exit code 0); the signal's name."""
-    import signal
-
-    try:
-        with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-            async for received in signals:
-                return signal.Signals(received).name
-    except NotImplementedError:  # no signal handlers in this loop (Windows): Ctrl-C raises
-        pass
-    await anyio.sleep_forever()
-    return "cancelled"  # not reached
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,10 @@ with a lifetime (applications' client credentials, Embedded scoped tokens held t
 workspace), resources in memory, jobs that advance with the clock, pagination with its
 real quirks, problem-detail errors, and faults injected on demand through
 ``fake.faults`` (:meth:`Faults.inject`). ``fake.stats`` counts and records what it saw.
+Layout: ``_server`` (lifecycle and dispatch), ``_tokens`` (tokens and authentication),
+``routes/`` (one route table per API area), ``_routing`` (routes and workspace scoping),
+``_requests`` (request parsing, pagination), ``_store`` (the one store), ``_seed`` (all
+seeding), ``_data`` (connector data), ``_problems``, ``_faults``, ``_stats``.
 The pytest plugin (:mod:`aiobyte.testing.pytest_plugin`) offers it as the
 ``fake_airbyte`` and ``airbyte_client`` fixtures; ``aiobyte fake-server`` serves it on
 the command line. The README's "Testing your code against a fake Airbyte" is the guide.
@@ -19,13 +23,46 @@ the command line. The README's "Testing your code against a fake Airbyte" is the
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from aiobyte._clock import ManualClock
 
-from ._data import CONFIGURATION_KINDS, sample_configuration
-from ._faults import Fault, Faults
-from ._server import FakeAirbyte, Grant, Seeded
-from ._state import JobPlan, State
-from ._stats import RecordedRequest, Stats
+if TYPE_CHECKING:
+    from ._data import CONFIGURATION_KINDS, sample_configuration
+    from ._faults import Fault, Faults
+    from ._seed import Seeded
+    from ._server import FakeAirbyte
+    from ._stats import RecordedRequest, Stats
+    from ._store import JobPlan, State, Store
+    from ._tokens import Grant
+
+# Imported on first use, so that ``aiobyte.testing._serve`` (the command line's hook)
+# does not load aiohttp before it serves.
+_WHERE = {
+    "CONFIGURATION_KINDS": "._data",
+    "sample_configuration": "._data",
+    "Fault": "._faults",
+    "Faults": "._faults",
+    "Seeded": "._seed",
+    "FakeAirbyte": "._server",
+    "RecordedRequest": "._stats",
+    "Stats": "._stats",
+    "JobPlan": "._store",
+    "State": "._store",
+    "Store": "._store",
+    "Grant": "._tokens",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CONFIGURATION_KINDS",
@@ -39,5 +76,6 @@ __all__ = [
     "Seeded",
     "State",
     "Stats",
+    "Store",
     "sample_configuration",
 ]

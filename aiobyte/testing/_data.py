@@ -2,24 +2,35 @@
 
 The configurations follow the shapes of real connector specifications (the
 ``source-postgres``, ``destination-bigquery``, … schemas of the Airbyte API): nested
-``oneOf`` objects such as ``ssl_mode`` or ``tunnel_method``, arrays, nulls for unset
-optional fields, and secrets masked as the server masks them when it answers.
+``oneOf`` objects such as ``ssl_mode`` or ``tunnel_method``, arrays, optional fields
+left out now and then, and secrets masked as the server masks them when it answers.
+Every configuration follows its connector's schema.
 
 Everything here is deterministic given a :class:`random.Random`.
 """
 
 from __future__ import annotations
 
+import functools
 import random
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+from aiobyte import connectors
+
 __all__ = [
+    "CATALOG_VERSION",
     "CONFIGURATION_KINDS",
     "DEFINITION_IDS",
     "DESTINATION_KINDS",
     "SOURCE_KINDS",
+    "catalog",
+    "catalog_definition",
+    "catalog_streams",
+    "secret_coordinates",
     "connector_type",
+    "definition_id",
     "sample_configuration",
     "sample_name",
     "sample_streams",
@@ -72,6 +83,69 @@ DEFINITION_IDS: dict[str, str] = {
     "destination-postgres": "25c5221d-dce2-4163-ade9-739ef790f503",
     "destination-s3": "4816b78f-1489-44c1-9060-4b19d5fa9362",
 }
+
+
+#: The image tag the fake gives the definitions of Airbyte's catalog.
+CATALOG_VERSION = "1.0.0"
+
+
+def definition_id(kind: str) -> str:
+    """The definition id of ``"source-postgres"`` & co: the catalog's where this release
+    knows it, else a stable one made from the name."""
+    known = DEFINITION_IDS.get(kind)
+    return known or str(uuid.uuid5(uuid.NAMESPACE_URL, f"airbyte:{kind}"))
+
+
+@functools.lru_cache(maxsize=2)
+def catalog(actor: str) -> dict[str, str]:
+    """``{definition id: kind}`` of every connector of ``actor`` (``"source"`` or
+    ``"destination"``) that ``aiobyte.connectors`` describes, i.e. every one of the spec."""
+    return {
+        definition_id(f"{actor}-{name}"): f"{actor}-{name}"
+        for name in connectors.connectors(actor)  # type: ignore[arg-type]
+    }
+
+
+def catalog_definition(kind: str) -> JSON:
+    """A catalog connector (``"source-postgres"``) as a ``DefinitionResponse``."""
+    actor, _, name = kind.partition("-")
+    return {
+        "id": definition_id(kind),
+        "name": name.replace("-", " ").title(),
+        "dockerRepository": f"airbyte/{kind}",
+        "dockerImageTag": CATALOG_VERSION,
+        "documentationUrl": f"https://docs.airbyte.com/integrations/{actor}s/{name}",
+    }
+
+
+def secret_coordinates(
+    actor: str, connector: str, workspace_id: str, actor_id: str
+) -> Callable[[Any], Any]:
+    """What ``includeSecretCoordinates=true`` makes of a configuration: each secret (a key
+    the connector's schema marks ``airbyte_secret``, or named like one) replaced by
+    ``{"_secret": "<coordinate>"}``, where the server's secret store keeps it."""
+    names: frozenset[str] = frozenset()
+    if connectors.is_known(actor, connector):  # type: ignore[arg-type]
+        paths = connectors.secret_paths(actor, connector)
+        names = frozenset(p.rpartition(".")[2].removesuffix("[]") for p in paths)
+
+    def replace(value: Any, path: str = "") -> Any:
+        if isinstance(value, list):
+            return [replace(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        if not isinstance(value, dict):
+            return value
+        out: JSON = {}
+        for key, sub in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            secret = key in names or connectors.is_secret_name(str(key))
+            if secret and sub is not None and not isinstance(sub, (bool, dict, list)):
+                unique = uuid.uuid5(uuid.NAMESPACE_URL, f"{actor_id}:{here}")
+                out[key] = {"_secret": f"airbyte_workspace_{workspace_id}_secret_{unique}_v1"}
+            else:
+                out[key] = replace(sub, here)
+        return out
+
+    return replace
 
 
 def _maybe(rng: random.Random, value: Any, p: float = 0.5) -> Any:
@@ -215,7 +289,9 @@ def _source_s3(rng: random.Random) -> JSON:
         "aws_secret_access_key": MASK,
         "role_arn": None,
         "endpoint": "",
-        "start_date": rng.choice(_DATES),
+        # The schema wants microseconds; non-zero ones, which a datetime keeps when it is
+        # written back (the official SDK turns ".000000Z" into "Z").
+        "start_date": rng.choice(_DATES).replace("Z", ".500000Z"),
         "delivery_method": {"delivery_type": "use_records_transfer"},
         "streams": streams,
     }
@@ -472,8 +548,9 @@ def sample_configuration(kind: str | None = None, *, rng: random.Random | None =
 
     ``kind`` is one of :data:`CONFIGURATION_KINDS` (a bare type such as ``"postgres"``
     means the source of that type); ``None`` picks one at random. The result has 10 to
-    60 keys counted at every depth, with nested objects, arrays, nulls, numbers and
-    booleans, and includes ``sourceType``/``destinationType`` as the API's own
+    60 keys counted at every depth, with nested objects, arrays, numbers and booleans
+    (no nulls: an unset optional field is left out), follows the connector's schema,
+    and includes ``sourceType``/``destinationType`` as the API's own
     configuration schemas do. Deterministic given ``rng``.
     """
     rng = rng if rng is not None else random.Random()
@@ -486,7 +563,18 @@ def sample_configuration(kind: str | None = None, *, rng: random.Random | None =
                 break
         else:
             raise ValueError(f"unknown configuration kind {kind!r}; known: {CONFIGURATION_KINDS}")
-    return _GENERATORS[kind](rng)
+    configuration: JSON = _without_nulls(_GENERATORS[kind](rng))
+    return configuration
+
+
+def _without_nulls(value: Any) -> Any:
+    """``value`` without the keys set to ``None``: an optional field left unset is absent
+    (the connector schemas type those fields without ``null``)."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def sample_name(kind: str, rng: random.Random) -> str:
@@ -495,12 +583,19 @@ def sample_name(kind: str, rng: random.Random) -> str:
     return f"{rng.choice(_TEAMS)} {label}"
 
 
-def sample_streams(source_type: str, rng: random.Random) -> list[JSON]:
-    """Stream configurations of a connection, as ``configurations.streams`` answers them."""
-    family = source_type if source_type in _STREAMS else "database"
+def catalog_streams(source_type: str) -> list[str]:
+    """The streams a source of that type offers (what ``GET /streams`` answers)."""
     if source_type.startswith("google-analytics"):
-        family = "google-analytics"
-    names = rng.sample(_STREAMS[family], min(len(_STREAMS[family]), rng.randint(2, 4)))
+        return _STREAMS["google-analytics"]
+    return _STREAMS.get(source_type, _STREAMS["database"])
+
+
+def sample_streams(source_type: str, rng: random.Random) -> list[JSON]:
+    """Stream configurations of a connection, as ``configurations.streams`` answers them:
+    a few of the source's streams."""
+    offered = catalog_streams(source_type)
+    database = offered is _STREAMS["database"]
+    names = rng.sample(offered, min(len(offered), rng.randint(2, 4)))
     streams: list[JSON] = []
     for name in names:
         mode = rng.choice(
@@ -511,7 +606,7 @@ def sample_streams(source_type: str, rng: random.Random) -> list[JSON]:
             stream["cursorField"] = ["updated_at"]
         if mode == "incremental_deduped_history":
             stream["primaryKey"] = [["id"]]
-        if family == "database":
+        if database:
             stream["namespace"] = "public"
         streams.append(stream)
     return streams

@@ -41,11 +41,6 @@ class Fault:
     #: Matching requests it let through because the draw said no (``probability`` < 1).
     spared: int = 0
 
-    @property
-    def exhausted(self) -> bool:
-        """True once it has applied ``times`` times."""
-        return self.remaining is not None and self.remaining <= 0
-
 
 class Faults:
     """The faults waiting to be applied, FIFO per route; ``"*"`` matches every route.

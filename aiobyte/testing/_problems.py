@@ -83,6 +83,27 @@ _PROBLEMS: dict[str, tuple[int, str, str] | tuple[int, str, str, str]] = {
         "This group already has this permission.",
         "Group permission already exists",
     ),
+    "value-not-found": (400, _ERRORS, "The submitted value could not be found."),
+    "cron-validation/invalid-expression": (
+        400,
+        "error:cron-validation/invalid-expression",
+        "The cron expression is invalid",
+        "Invalid cron expression",
+    ),
+    "cron-validation/invalid-timezone": (
+        400,
+        "error:cron-validation/invalid-timezone",
+        "The specified cron timezone is invalid",
+        "Invalid cron timezone",
+    ),
+    # api-problems.yaml's detail reads "Syncs" (cut short); the basic-schedule twin's
+    # full sentence is used.
+    "cron-validation/under-one-hour-not-allowed": (
+        400,
+        "error:cron-validation/under-one-hour-not-allowed",
+        "Syncs more frequent than once per hour require an entitlement",
+        "Cron sync schedules more frequent than once per hour are not allowed",
+    ),
     "unprocessable-entity": (
         422,
         f"{_ERRORS}#unprocessable-entity",

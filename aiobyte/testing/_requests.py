@@ -1,7 +1,8 @@
 """Reading requests and writing list answers the way the Airbyte server does.
 
-Parameter parsing (with the server's status codes for bad input), JSON merge patch,
-and the pagination links: everything the resource handlers share.
+:class:`Call` is one request as a handler sees it; the rest is what every route table
+shares: parameter parsing (with the server's status codes for bad input), JSON merge
+patch, and pagination with the server's links.
 """
 
 from __future__ import annotations
@@ -21,14 +22,21 @@ from ._problems import bad_request, decode_body, internal_error, json_response
 if TYPE_CHECKING:
     from multidict import MultiMapping
 
+    from ._server import FakeAirbyte
+    from ._store import Collection, Store
+
 __all__ = [
+    "JSON",
     "UUID_PATTERN",
     "Call",
     "Handler",
+    "body_bool",
     "body_object",
     "body_str",
     "body_uuid",
+    "choice",
     "link",
+    "list_page",
     "list_filters",
     "merge_patch",
     "no_content",
@@ -38,7 +46,10 @@ __all__ = [
     "query_instant",
     "query_int",
     "query_page",
+    "query_uuid",
     "query_uuids",
+    "required_str",
+    "required_uuid",
 ]
 
 JSON = dict[str, Any]
@@ -48,16 +59,29 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 UUID_PATTERN = _UUID
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _MAX_LIMIT = 100
+_INT32 = (-(2**31), 2**31 - 1)
 
 
 @dataclass
 class Call:
-    """One request as a handler sees it."""
+    """One request as a handler sees it: the request, its path parameters, its body
+    (already read), the base of the links it answers with, and the fake serving it."""
 
     request: web.Request
     params: dict[str, str]
     body: bytes
     public_url: str
+    fake: FakeAirbyte
+
+    @property
+    def store(self) -> Store:
+        """The fake's state."""
+        return self.fake.state
+
+    @property
+    def default_limit(self) -> int:
+        """The page size of a list request without ``limit``."""
+        return self.fake.page_default_limit
 
     @property
     def query(self) -> MultiMapping[str]:
@@ -113,6 +137,36 @@ def body_str(body: JSON, name: str, *, required: bool = True) -> str | None:
     return value
 
 
+def required_str(body: JSON, name: str) -> str:
+    """A string field the body must have (400 if missing or not a string)."""
+    value = body_str(body, name)
+    assert value is not None
+    return value
+
+
+def required_uuid(body: JSON, name: str) -> str:
+    """A UUID field the body must have (400 if missing or malformed)."""
+    value = body_uuid(body, name)
+    assert value is not None
+    return value
+
+
+def body_bool(body: JSON, name: str) -> bool | None:
+    """A boolean field of a request body (400 if it is not one)."""
+    value = body.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise bad_request(f"{name} must be true or false.")
+    return value
+
+
+def choice(value: str | None, allowed: tuple[str, ...], name: str) -> str:
+    """``value`` if it is one of ``allowed`` (400 otherwise)."""
+    if value not in allowed:
+        raise bad_request(f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
+    assert value is not None
+    return value
+
+
 def body_object(body: JSON, name: str, *, required: bool = True) -> JSON | None:
     """An object field of a request body (400 if missing or not an object)."""
     value = body.get(name)
@@ -154,6 +208,16 @@ def query_uuids(call: Call, name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def query_uuid(call: Call, name: str, *, required: bool) -> str | None:
+    """One UUID query parameter (400 if required and missing, 500 if malformed)."""
+    raw = call.query.get(name)
+    if not raw:
+        if required:
+            raise bad_request(f"The query parameter {name} is required.")
+        return None
+    return path_uuid(raw)
+
+
 def query_bool(call: Call, name: str, default: bool = False) -> bool:
     """A boolean query parameter (400 unless ``true``/``false``)."""
     raw = call.query.get(name)
@@ -170,9 +234,12 @@ def query_int(call: Call, name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
-        raise bad_request(f"Invalid value for {name}: {raw!r} (expected an integer).") from None
+        value = None
+    if value is None or not _INT32[0] <= value <= _INT32[1]:  # the server's parameters are ints
+        raise bad_request(f"Invalid value for {name}: {raw!r} (expected an integer).")
+    return value
 
 
 def query_page(call: Call, default_limit: int) -> tuple[int, int]:
@@ -257,6 +324,21 @@ def list_filters(
         filters.append(("tagIds", ",".join(tag_ids)))
     filters.append(("includeDeleted", "true" if include_deleted else "false"))
     return filters
+
+
+def list_page(call: Call, collection: Collection, path: str, *, tags: bool = False) -> web.Response:
+    """A paginated list of a collection filtered by ``workspaceIds`` (and ``tagIds``),
+    ``includeDeleted``, ``limit`` and ``offset``, as sources & co answer it."""
+    workspace_ids = query_uuids(call, "workspaceIds")
+    tag_ids = query_uuids(call, "tagIds") if tags else ()
+    include_deleted = query_bool(call, "includeDeleted")
+    limit, offset = query_page(call, call.default_limit)
+    matching = collection.query(
+        workspace_ids=workspace_ids, include_deleted=include_deleted, tag_ids=tag_ids
+    )
+    data = matching[offset : offset + limit]
+    filters = list_filters(workspace_ids, include_deleted, tag_ids)
+    return page_answer(call, path, data, filters, limit, offset)
 
 
 def no_content() -> web.Response:

@@ -1,156 +1,70 @@
 """FakeAirbyte: an in-process Airbyte public API server on 127.0.0.1.
 
-One catch-all aiohttp route feeds :meth:`FakeAirbyte._dispatch`, which records the
-request, applies any injected fault, checks credentials and calls the handler of the
-matching ``"METHOD /template"`` route (templates exactly as in the API spec). Only
+The server's lifecycle and its dispatch: one catch-all aiohttp route feeds
+:meth:`FakeAirbyte._dispatch`, which records the request, applies any injected fault,
+checks credentials (and an Embedded token's workspace scope) and calls the handler of
+the matching ``"METHOD /template"`` route of :data:`~.routes.ALL_ROUTES`. Only
 ``GET /_fake/stats`` (the counters as JSON, for another process) is matched before it.
+Seeding comes from :class:`~._seed.Seeding`, tokens from :class:`~._tokens.Tokens`, the
+data lives in one :class:`~._store.Store` (``fake.state``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import hmac
-import math
 import random
-import re
-import secrets
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from email.utils import formatdate
 from types import EllipsisType, TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
 from aiohttp import web
-from msgspec import DecodeError
-from msgspec import json as msgjson
 
 from aiobyte._clock import Clock, SystemClock
 
-from ._data import DESTINATION_KINDS, SOURCE_KINDS, connector_type
 from ._faults import Fault, Faults
-from ._handlers import Resources
-from ._handlers_more import AdminResources
 from ._problems import (
     PROBLEM_JSON,
     ApiError,
-    bad_request,
     default_body,
     forbidden,
     html_response,
     internal_error,
     json_response,
+    not_found,
     problem_response,
     unauthorized,
 )
-from ._requests import Call, Handler
-from ._scopes import requested_workspaces
-from ._state import JobPlan, State
-from ._state_more import AdminState
-from ._stats import RecordedRequest, Stats
+from ._requests import Call
+from ._routing import Route, RouteTable, requested_workspaces
+from ._seed import Seeded, Seeding
+from ._stats import TOKEN_ROUTE, RecordedRequest, Stats
+from ._store import NotFound, Store
+from ._tokens import TOKEN_ANSWERS, Grant, Tokens
+from ._validation import check_body
+from .routes import ALL_ROUTES
 
 if TYPE_CHECKING:
     from aiobyte import AirbyteClient
 
-__all__ = ["STATS_PATH", "FakeAirbyte", "Grant", "Seeded", "TOKEN_ROUTE"]
+__all__ = ["STATS_PATH", "TOKEN_ROUTE", "FakeAirbyte", "Grant", "Seeded"]
 
 JSON = dict[str, Any]
 
-TOKEN_ROUTE = "POST /applications/token"
 #: Outside the API prefix: the counters as JSON, for a process that cannot read ``stats``.
 STATS_PATH = "/_fake/stats"
-HEALTH_ROUTE = "GET /health"
-_TOKEN_ANSWERS = ("full", "access_token_only")
-_JOB_HISTORY = ("succeeded", "failed", "succeeded", "cancelled", "succeeded")
 # How long closing waits for handlers still running (e.g. inside a latency fault).
 _SHUTDOWN_TIMEOUT = 0.5
-#: The claim of an Embedded scoped token that names its workspace (as the server's).
-SCOPE_CLAIM = "io.airbyte.auth.workspace_scope"
 
 
-@dataclass(frozen=True)
-class Grant:
-    """What a bearer token the fake issued stands for.
-
-    ``subject`` is the application's client id (or the Basic-auth user);
-    ``workspace_id`` is set for an Embedded scoped token, held to that workspace.
-    """
-
-    subject: str
-    expires_at: float
-    workspace_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Route:
-    """One endpoint: ``"METHOD /template"`` and its handler."""
-
-    method: str
-    template: str
-    handler: Handler
-    auth: bool = True
-    pattern: re.Pattern[str] | None = None
-
-    @property
-    def key(self) -> str:
-        """``"GET /sources/{sourceId}"``: how stats and faults name it."""
-        return f"{self.method} {self.template}"
-
-
-@dataclass
-class Seeded:
-    """The ids :meth:`FakeAirbyte.seed` created, in creation order."""
-
-    workspaces: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    destinations: list[str] = field(default_factory=list)
-    connections: list[str] = field(default_factory=list)
-    jobs: list[int] = field(default_factory=list)
-
-    @property
-    def workspace_ids(self) -> list[str]:
-        """Alias of ``workspaces``."""
-        return self.workspaces
-
-    @property
-    def source_ids(self) -> list[str]:
-        """Alias of ``sources``."""
-        return self.sources
-
-    @property
-    def destination_ids(self) -> list[str]:
-        """Alias of ``destinations``."""
-        return self.destinations
-
-    @property
-    def connection_ids(self) -> list[str]:
-        """Alias of ``connections``."""
-        return self.connections
-
-    @property
-    def job_ids(self) -> list[int]:
-        """Alias of ``jobs``."""
-        return self.jobs
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
-def _b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-class FakeAirbyte:
+class FakeAirbyte(Seeding):
     """An Airbyte public API that runs in-process, for tests, demos and benchmarks.
 
     It issues JWT-shaped tokens, keeps workspaces, sources, destinations, connections,
-    jobs and tags in memory, paginates exactly as the real server does (``next`` links
-    built from ``public_url``, the jobs defects included), answers problem details and
-    lets tests inject faults. Use it as ``async with FakeAirbyte() as fake:``.
+    jobs, tags, organizations and the rest in memory, paginates exactly as the real
+    server does (``next`` links built from ``public_url``, the jobs defects included),
+    answers problem details and lets tests inject faults. Use it as
+    ``async with FakeAirbyte() as fake:``; seed it with :meth:`seed` and the ``add_*``
+    methods.
 
     Options (all keyword-only): ``path_prefix`` the API's path (``"/v1"`` like Cloud,
     ``"/api/public/v1"`` like self-managed); ``host``/``port`` where to listen (port 0: a
@@ -166,7 +80,10 @@ class FakeAirbyte:
     ``record_requests`` keep every request in ``stats.requests``; ``seed`` seeds the
     draws of ``probability`` faults and the generated data (without it the data is the
     same on every run and the faults draw from a random seed, kept in ``random_seed``);
-    ``backlog`` the listen queue of its socket.
+    ``backlog`` the listen queue of its socket; ``check_configurations`` (on by default)
+    checks sources' and destinations' configurations against their connector's schema and
+    refuses unknown connector types, as the server does. Raises ``ValueError`` for an unknown
+    ``token_answer``.
     """
 
     def __init__(
@@ -187,6 +104,7 @@ class FakeAirbyte:
         seed: int | None = None,
         backlog: int = 1024,
         scoped_token_lifetime: float = 900.0,
+        check_configurations: bool = True,
     ) -> None:
         prefix = "/" + path_prefix.strip("/") if path_prefix.strip("/") else ""
         self.path_prefix = prefix
@@ -207,40 +125,59 @@ class FakeAirbyte:
         self.token_accepts_form = token_accepts_form
         self.basic_auth = basic_auth
         self.page_default_limit = page_default_limit
+        #: Check source and destination configurations against their connector's schema,
+        #: and refuse unknown connector types, as the server does (off: store anything).
+        self.check_configurations = check_configurations
         #: Keep every request in ``stats.requests`` (turn off for long benchmarks).
         self.record_requests = record_requests
         #: The seed of the draws of ``probability`` faults: given, or drawn at random;
         #: pass it back as ``seed=`` to replay a run.
         self.random_seed: int = seed if seed is not None else random.randrange(2**32)
 
-        self.client_id = str(uuid.uuid4())
-        self.client_secret = _b64url(secrets.token_bytes(48))
-        self._signing_key = secrets.token_bytes(32)
-        self._tokens: dict[str, Grant] = {}  # jti -> grant, for tokens still honoured
-
-        rng = random.Random(self.random_seed)
-        self.state = State(self.clock, rng=random.Random(0 if seed is None else seed))
+        #: Everything the fake knows: workspaces, sources, ..., jobs (``fake.state.sources``).
+        self.state = Store(self.clock)
+        self._data_rng = random.Random(0 if seed is None else seed)
+        self.tokens = Tokens(self.clock, self.state)
         self.stats = Stats()
-        #: Organizations, users, groups, regions, ... with ``add_*`` helpers to seed them.
-        self.admin = AdminState(self.state)
-        self._resources = Resources(self.state, self.admin, lambda: self.page_default_limit)
-        self._admin = AdminResources(
-            self.admin, self._issue_scoped_token, lambda: self.page_default_limit
-        )
-        self._static: dict[tuple[str, str], Route] = {}
-        self._dynamic: list[Route] = []
-        self._add_route(Route("POST", "/applications/token", self._token_endpoint, auth=False))
-        self._add_route(Route("GET", "/health", self._health, auth=False))
-        for method, template, handler in (*self._resources.routes(), *self._admin.routes()):
-            self._add_route(Route(method, template, handler))
-        self.faults = Faults(self.routes, rng=rng)
+        self._table = RouteTable(ALL_ROUTES)
+        self.faults = Faults(self.routes, rng=random.Random(self.random_seed))
 
         self.app = web.Application()
         # Registered before the catch-all so that it is matched first.
         self.app.router.add_get(STATS_PATH, self._stats_endpoint)
-        self.app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        # Any path, line breaks included (a path with %0A in it is an API path too).
+        self.app.router.add_route("*", "/{tail:(?s:.*)}", self._dispatch)
         self._runner: web.AppRunner | None = None
         self._bound_port: int | None = None
+
+    @property
+    def client_id(self) -> str:
+        """The client id of the fake's own application (its token requests get tokens)."""
+        return self.tokens.client_id
+
+    @client_id.setter
+    def client_id(self, value: str) -> None:
+        self.tokens.client_id = value
+
+    @property
+    def client_secret(self) -> str:
+        """The client secret of the fake's own application."""
+        return self.tokens.client_secret
+
+    @client_secret.setter
+    def client_secret(self, value: str) -> None:
+        self.tokens.client_secret = value
+
+    @property
+    def routes(self) -> list[str]:
+        """Every route the fake serves, as ``"METHOD /template"``."""
+        return self._table.keys
+
+    @property
+    def admin(self) -> Any:
+        """Old name kept working: ``fake.admin.add_user(...)`` is ``fake.add_user(...)``,
+        ``fake.admin.organizations`` is ``fake.state.organizations``."""
+        return _Admin(self)
 
     # -- configuration knobs ---------------------------------------------------------------
 
@@ -265,8 +202,8 @@ class FakeAirbyte:
 
     @token_answer.setter
     def token_answer(self, value: str) -> None:
-        if value not in _TOKEN_ANSWERS:
-            raise ValueError(f"token_answer must be one of {_TOKEN_ANSWERS}")
+        if value not in TOKEN_ANSWERS:
+            raise ValueError(f"token_answer must be one of {TOKEN_ANSWERS}")
         self._token_answer = value
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -362,123 +299,27 @@ class FakeAirbyte:
         ``subject`` is its ``sub`` claim (the fake's own client id by default).
         """
         lifetime = self.token_lifetime if lifetime is None else float(lifetime)
-        iat = math.floor(self.clock.time())
-        exp = iat + lifetime
-        jti = uuid.uuid4().hex
-        subject = subject or self.client_id
-        claims: JSON = {
-            "sub": subject,
-            "iat": iat,
-            "exp": int(exp) if exp.is_integer() else exp,
-            "jti": jti,
-        }
-        if workspace_id is not None:
-            claims["aud"] = "airbyte-server"
-            claims["roles"] = ["EMBEDDED_END_USER"]
-            claims[SCOPE_CLAIM] = {"workspaceId": workspace_id}
-        header = _b64url(msgjson.encode({"alg": "HS256", "typ": "JWT"}))
-        payload = _b64url(msgjson.encode(claims))
-        signature = self._sign(f"{header}.{payload}")
-        self._tokens[jti] = Grant(subject, exp, workspace_id)
-        return f"{header}.{payload}.{signature}"
+        return self.tokens.issue(
+            lifetime, subject=subject or self.client_id, workspace_id=workspace_id
+        )
 
-    def _issue_scoped_token(self, workspace_id: str) -> str:
+    def issue_scoped_token(self, workspace_id: str) -> str:
+        """An Embedded scoped token for ``workspace_id`` (``scoped_token_lifetime`` s)."""
         return self.issue_token(self.scoped_token_lifetime, workspace_id=workspace_id)
 
     def revoke_tokens(self) -> None:
         """Reject every token issued so far (401) from now on."""
-        self._tokens.clear()
+        self.tokens.grants.clear()
 
     def revoke_token(self, token: str) -> None:
         """Reject this one token (401) from now on; the others stay good."""
-        jti = self._jti(token)
-        if jti is not None:
-            self._tokens.pop(jti, None)
+        self.tokens.revoke(token)
 
     def grant_of(self, token: str) -> Grant | None:
         """What a token stands for, if this fake issued it and it is still good."""
-        jti = self._jti(token)
-        grant = self._tokens.get(jti) if jti is not None else None
-        if grant is None or grant.expires_at <= self.clock.time():
-            return None
-        return grant
+        return self.tokens.grant_of(token)
 
-    def _sign(self, signing_input: str) -> str:
-        return _b64url(hmac.new(self._signing_key, signing_input.encode(), hashlib.sha256).digest())
-
-    def _jti(self, token: str) -> str | None:
-        """The token's id, if its signature is this fake's."""
-        parts = token.split(".")
-        if len(parts) != 3 or not hmac.compare_digest(
-            self._sign(f"{parts[0]}.{parts[1]}").encode(), parts[2].encode()
-        ):
-            return None
-        try:
-            claims = msgjson.decode(_b64url_decode(parts[1]))
-        except (ValueError, DecodeError):
-            return None
-        jti = claims.get("jti") if isinstance(claims, dict) else None
-        return jti if isinstance(jti, str) else None
-
-    def _authorized(self, request: web.Request) -> Grant | None:
-        scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
-        credentials = credentials.strip()
-        if scheme.lower() == "bearer":
-            return self.grant_of(credentials)
-        if scheme.lower() == "basic" and self.basic_auth is not None:
-            try:
-                decoded = base64.b64decode(credentials, validate=True)
-            except ValueError:
-                return None
-            user, sep, password = decoded.partition(b":")
-            expected_user, expected_password = (s.encode() for s in self.basic_auth)
-            same_user = hmac.compare_digest(user, expected_user)
-            same_password = hmac.compare_digest(password, expected_password)
-            if sep and same_user and same_password:
-                return Grant(self.basic_auth[0], math.inf)
-        return None
-
-    def _application_secret(self, client_id: str) -> str | None:
-        """The secret of the application with this client id (the fake's own, or one
-        created through the API and not deleted)."""
-        if hmac.compare_digest(client_id.encode(), self.client_id.encode()):
-            return self.client_secret
-        for application in self.admin.applications.query():
-            if application["clientId"] == client_id:
-                secret = application["clientSecret"]
-                return secret if isinstance(secret, str) else None
-        return None
-
-    def _token_endpoint(self, call: Call) -> web.Response:
-        """POST /applications/token: JSON (or form) client credentials -> a bearer token."""
-        fields: JSON
-        if call.request.content_type == "application/x-www-form-urlencoded":
-            if not self.token_accepts_form:
-                raise unauthorized()
-            fields = dict(parse_qsl(call.body.decode("utf-8", "replace"), keep_blank_values=True))
-        else:
-            fields = call.json()
-        client_id, client_secret = fields.get("client_id"), fields.get("client_secret")
-        if not isinstance(client_id, str) or not isinstance(client_secret, str):
-            raise bad_request("client_id and client_secret are required.")
-        grant = fields.get("grant-type", fields.get("grant_type"))
-        if grant is not None and grant != "client_credentials":
-            raise bad_request(f"Unsupported grant type {grant!r}: use client_credentials.")
-        expected = self._application_secret(client_id)
-        if expected is None or not hmac.compare_digest(client_secret.encode(), expected.encode()):
-            raise unauthorized()
-        answer: JSON = {"access_token": self.issue_token(subject=client_id)}
-        if self.token_answer == "full":
-            answer["token_type"] = "Bearer"
-            if self.token_expires_in is not None:
-                answer["expires_in"] = self.token_expires_in
-        return json_response(answer)
-
-    def _health(self, call: Call) -> web.Response:
-        """GET /health: 200 with an empty body."""
-        return web.Response(status=200)
-
-    # -- routing and dispatch --------------------------------------------------------------
+    # -- dispatch --------------------------------------------------------------------------
 
     async def _stats_endpoint(self, request: web.Request) -> web.Response:
         """GET /_fake/stats: the counters as JSON (for a fake run in another process).
@@ -493,34 +334,6 @@ class FakeAirbyte:
                 "max_in_flight": stats.max_in_flight,
             }
         )
-
-    def _add_route(self, route: Route) -> None:
-        if "{" not in route.template:
-            self._static[(route.method, route.template)] = route
-            return
-        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(route.template))
-        self._dynamic.append(
-            Route(route.method, route.template, route.handler, route.auth, re.compile(f"^{regex}$"))
-        )
-
-    def _static_keys(self) -> list[str]:
-        return [route.key for route in self._static.values()]
-
-    @property
-    def routes(self) -> list[str]:
-        """Every route the fake serves, as ``"METHOD /template"``."""
-        return [*self._static_keys(), *(route.key for route in self._dynamic)]
-
-    def _match(self, method: str, relative: str) -> tuple[Route, dict[str, str]] | None:
-        route = self._static.get((method, relative))
-        if route is not None:
-            return route, {}
-        for route in self._dynamic:
-            if route.method == method and route.pattern is not None:
-                found = route.pattern.match(relative)
-                if found is not None:
-                    return route, found.groupdict()
-        return None
 
     def _relative(self, path: str) -> str | None:
         """The path under the prefix (``None``: outside it, the web app's territory)."""
@@ -542,7 +355,7 @@ class FakeAirbyte:
         body = await request.read()
         method, path = request.method, request.path
         relative = self._relative(path)
-        matched = self._match(method, relative) if relative is not None else None
+        matched = self._table.match(method, relative) if relative is not None else None
         route_key = matched[0].key if matched is not None else None
         counted = route_key or f"{method} {path}"
         record = None
@@ -559,9 +372,7 @@ class FakeAirbyte:
             self.stats.requests.append(record)
         self.stats.hits[counted] += 1
         is_token = route_key == TOKEN_ROUTE
-        if is_token:
-            self.stats.token_requests += 1
-        else:
+        if not is_token:
             self.stats.enter(counted)
         try:
             fault = self.faults.take(route_key)
@@ -600,14 +411,19 @@ class FakeAirbyte:
         route, params = matched
         try:
             if route.auth:
-                grant = self._authorized(request)
+                grant = self.tokens.authenticate(
+                    request.headers.get("Authorization", ""), self.basic_auth
+                )
                 if grant is None:
                     raise unauthorized()
                 if grant.workspace_id is not None:
                     self._check_scope(grant.workspace_id, route, params, request, body)
-            return route.handler(Call(request, params, body, self._public_url(request)))
+            check_body(route.key, body)
+            return route.handler(Call(request, params, body, self._public_url(request), self))
         except ApiError as exc:
             return exc.response
+        except NotFound as exc:
+            return not_found(exc.resource_type, exc.resource_id).response
         except Exception as exc:  # a bug in the fake: answer like the server, keep it
             self.stats.server_errors.append(exc)
             return internal_error().response
@@ -621,7 +437,7 @@ class FakeAirbyte:
         body: bytes,
     ) -> None:
         """403 unless the request names exactly the scoped token's workspace."""
-        named = requested_workspaces(self.state, route.template, params, request.query, body)
+        named = requested_workspaces(self.state, route, params, request.query, body)
         if named != {workspace_id}:
             raise forbidden(
                 f"This token is scoped to workspace {workspace_id}: {route.key} must name "
@@ -661,170 +477,6 @@ class FakeAirbyte:
             return await _send_truncated(request, response)
         return response
 
-    # -- data ------------------------------------------------------------------------------
-
-    def add_workspace(self, name: str | None = None, **extra: Any) -> JSON:
-        """Create a workspace; ``extra`` camelCase fields are stored and answered as given."""
-        return self.state.new_workspace(
-            name or f"Workspace {len(self.state.workspaces) + 1}", **extra
-        )
-
-    def add_source(
-        self,
-        workspace_id: str,
-        *,
-        name: str | None = None,
-        source_type: str = "postgres",
-        configuration: JSON | None = None,
-    ) -> JSON:
-        """Create a source (realistic configuration unless given); ``KeyError`` if no workspace."""
-        return self.state.new_source(
-            workspace_id, name=name, source_type=source_type, configuration=configuration
-        )
-
-    def add_sources(
-        self,
-        workspace_id: str,
-        count: int,
-        *,
-        configuration: JSON | Callable[[int], JSON] | None = None,
-        source_type: str = "postgres",
-    ) -> list[str]:
-        """Create ``count`` sources fast (10,000 in a fraction of a second); their ids.
-
-        ``configuration`` is one dict for all, a callable ``i -> dict``, or ``None`` for
-        a few realistic configurations shared in turn.
-        """
-        return self.state.new_sources(
-            workspace_id, count, source_type=source_type, configuration=configuration
-        )
-
-    def add_destination(
-        self,
-        workspace_id: str,
-        *,
-        name: str | None = None,
-        destination_type: str = "bigquery",
-        configuration: JSON | None = None,
-    ) -> JSON:
-        """Create a destination; ``KeyError`` if the workspace does not exist."""
-        return self.state.new_destination(
-            workspace_id, name=name, destination_type=destination_type, configuration=configuration
-        )
-
-    def add_connection(
-        self,
-        source_id: str,
-        destination_id: str,
-        *,
-        name: str | None = None,
-        status: str = "active",
-        schedule: JSON | None = None,
-        **extra: Any,
-    ) -> JSON:
-        """Create a connection; ``KeyError`` if the source or destination does not exist."""
-        return self.state.new_connection(
-            source_id, destination_id, name=name, status=status, schedule=schedule, **extra
-        )
-
-    def add_job(
-        self,
-        connection_id: str,
-        *,
-        job_type: str = "sync",
-        status: str | None = None,
-        created_at: float | None = None,
-    ) -> JSON:
-        """Create a job directly (no 409 check) and return it as the API shows it now.
-
-        ``status`` makes it look like it is in that state now: a final status means it
-        has just finished that way, ``running`` that it has just started, ``queued`` and
-        ``incomplete`` stay until cancelled; ``None`` starts it now, per the plan.
-        """
-        job = self.state.new_job(
-            connection_id, job_type=job_type, status=status, created_at=created_at
-        )
-        return job.to_json(self.state.now())
-
-    def plan_jobs(
-        self,
-        connection_id: str | None,
-        *,
-        queued_for: float = 2.0,
-        duration: float = 30.0,
-        outcome: str = "succeeded",
-        rows_per_second: float = 1000,
-        bytes_per_row: int = 200,
-    ) -> JobPlan:
-        """Decide how the connection's next jobs run (``None``: every connection's default).
-
-        A job is ``pending`` for ``queued_for`` s, ``running`` for ``duration`` s while
-        ``rowsSynced`` grows by ``rows_per_second``, then ends in ``outcome``
-        (``succeeded``, ``failed`` or ``cancelled``).
-        """
-        plan = JobPlan(
-            queued_for=queued_for,
-            duration=duration,
-            outcome=outcome,
-            rows_per_second=float(rows_per_second),
-            bytes_per_row=bytes_per_row,
-        )
-        if connection_id is None:
-            self.state.default_plan = plan
-        else:
-            self.state.connections.get(connection_id, include_deleted=True)
-            self.state.plans[connection_id] = plan
-        return plan
-
-    def seed(
-        self,
-        workspaces: int = 3,
-        sources: int = 4,
-        destinations: int = 2,
-        connections: int = 2,
-        jobs: int = 3,
-    ) -> Seeded:
-        """Fill the fake with realistic data; counts are per workspace (jobs per connection).
-
-        Sources and destinations cycle through the known connector kinds; connections
-        pair them in turn; jobs are finished (mostly ``succeeded``), an hour apart.
-        """
-        if connections and (not sources or not destinations):
-            raise ValueError("connections need at least one source and one destination")
-        seeded = Seeded()
-        now = self.state.now()
-        for _ in range(workspaces):
-            workspace_id = self.add_workspace()["workspaceId"]
-            seeded.workspaces.append(workspace_id)
-            source_ids = [
-                self.add_source(
-                    workspace_id, source_type=connector_type(SOURCE_KINDS[i % len(SOURCE_KINDS)])
-                )["sourceId"]
-                for i in range(sources)
-            ]
-            destination_ids = [
-                self.add_destination(
-                    workspace_id,
-                    destination_type=connector_type(DESTINATION_KINDS[i % len(DESTINATION_KINDS)]),
-                )["destinationId"]
-                for i in range(destinations)
-            ]
-            seeded.sources += source_ids
-            seeded.destinations += destination_ids
-            for i in range(connections):
-                connection_id = self.add_connection(
-                    source_ids[i % len(source_ids)], destination_ids[i % len(destination_ids)]
-                )["connectionId"]
-                seeded.connections.append(connection_id)
-                for j in range(jobs):
-                    job = self.state.new_job(
-                        connection_id,
-                        status=_JOB_HISTORY[j % len(_JOB_HISTORY)],
-                        created_at=now - (jobs - j) * 3600.0,
-                    )
-                    seeded.jobs.append(job.job_id)
-        return seeded
-
 
 def _fault_response(status: int, body: Any) -> web.Response:
     """The answer of a ``status`` fault (see :meth:`Faults.inject`)."""
@@ -855,3 +507,15 @@ async def _send_truncated(request: web.Request, response: web.Response) -> web.S
     if request.transport is not None:
         request.transport.abort()
     return stream
+
+
+class _Admin:
+    """``fake.admin``, as the seeding of organizations & co was once reached."""
+
+    def __init__(self, fake: FakeAirbyte) -> None:
+        self._fake = fake
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("add_") or name == "embedded_workspace":
+            return getattr(self._fake, name)
+        return getattr(self._fake.state, name)

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from aiohttp import web
 
-__all__ = ["RecordedRequest", "Stats"]
+__all__ = ["TOKEN_ROUTE", "RecordedRequest", "Stats"]
+
+#: The token endpoint's route.
+TOKEN_ROUTE = "POST /applications/token"
 
 
 @dataclass(frozen=True)
@@ -40,17 +43,16 @@ class Stats:
     """Counters the tests read.
 
     ``hits`` is keyed by route (``"GET /sources/{sourceId}"``; an unknown path is keyed
-    ``"METHOD /the/path"``). ``in_flight``/``max_in_flight`` count every request except
-    the token endpoint, ``max_in_flight_by_route`` the same per route. Faulted requests
+    ``"METHOD /the/path"``); ``token_requests`` is the token endpoint's. ``in_flight``/
+    ``max_in_flight`` count every request except the token endpoint's,
+    ``in_flight_by_route``/``max_in_flight_by_route`` the same per route. Faulted requests
     are counted too. ``abandoned`` counts requests whose client hung up before the
     answer was ready (their handler is cancelled, their ``requests`` entry keeps
     ``status=None``).
     """
 
-    token_requests: int = 0
     abandoned: int = 0
     hits: Counter[str] = field(default_factory=Counter)
-    in_flight: int = 0
     max_in_flight: int = 0
     in_flight_by_route: Counter[str] = field(default_factory=Counter)
     max_in_flight_by_route: Counter[str] = field(default_factory=Counter)
@@ -58,9 +60,18 @@ class Stats:
     #: Exceptions raised by the fake's own handlers (answered as 500): a bug in the fake.
     server_errors: list[BaseException] = field(default_factory=list)
 
+    @property
+    def token_requests(self) -> int:
+        """Requests to the token endpoint."""
+        return self.hits[TOKEN_ROUTE]
+
+    @property
+    def in_flight(self) -> int:
+        """Requests being handled now (the token endpoint's aside)."""
+        return sum(self.in_flight_by_route.values())
+
     def reset(self) -> None:
         """Zero every counter and forget the recorded requests (requests now in flight stay)."""
-        self.token_requests = 0
         self.abandoned = 0
         self.hits.clear()
         self.max_in_flight = self.in_flight
@@ -85,20 +96,14 @@ class Stats:
 
     def enter(self, route: str) -> None:
         """Count a request that starts."""
-        self.in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
         self.in_flight_by_route[route] += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
         current = self.in_flight_by_route[route]
         if current > self.max_in_flight_by_route[route]:
             self.max_in_flight_by_route[route] = current
 
     def leave(self, route: str) -> None:
         """Count a request that ended."""
-        self.in_flight -= 1
         self.in_flight_by_route[route] -= 1
         if self.in_flight_by_route[route] <= 0:
             del self.in_flight_by_route[route]
-
-    def hits_for(self, route: str) -> int:
-        """How many requests ``route`` received (0 if none)."""
-        return self.hits[route]

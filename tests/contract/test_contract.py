@@ -45,6 +45,15 @@ from aiobyte.testing import FakeAirbyte, ManualClock, RecordedRequest
 
 pytestmark = pytest.mark.anyio
 
+# Configurations that follow their connector's schema (the fake checks them, as the server).
+POSTGRES = {"sourceType": "postgres", "host": "db", "port": 5432, "database": "d", "username": "u"}
+BIGQUERY = {
+    "destinationType": "bigquery",
+    "project_id": "p",
+    "dataset_location": "US",
+    "dataset_id": "raw",
+}
+
 
 @pytest.fixture(scope="module")
 def spec_dict() -> dict[str, Any]:
@@ -120,13 +129,7 @@ def scenario(fake: FakeAirbyte) -> list[Step]:
             lambda ctx: call(
                 name="pg",
                 workspace_id=ws(ctx),
-                configuration={
-                    "sourceType": "postgres",
-                    "host": "db",
-                    "port": 5432,
-                    "database": "app",
-                    "username": "airbyte",
-                },
+                configuration=POSTGRES,
             ),
         ),
         (
@@ -135,7 +138,7 @@ def scenario(fake: FakeAirbyte) -> list[Step]:
         ),
         ("getSource", lambda ctx: call(source(ctx), include_secret_coordinates=True)),
         ("patchSource", lambda ctx: call(source(ctx), name="pg 2", configuration={"port": 1})),
-        ("putSource", lambda ctx: call(source(ctx), name="pg 3", configuration={"port": 2})),
+        ("putSource", lambda ctx: call(source(ctx), name="pg 3", configuration=POSTGRES)),
         (
             "initiateOAuth",
             lambda ctx: call(
@@ -150,12 +153,7 @@ def scenario(fake: FakeAirbyte) -> list[Step]:
             lambda ctx: call(
                 name="bq",
                 workspace_id=ws(ctx),
-                configuration={
-                    "destinationType": "bigquery",
-                    "project_id": "analytics",
-                    "dataset_location": "US",
-                    "dataset_id": "raw",
-                },
+                configuration=BIGQUERY,
             ),
         ),
         ("listDestinations", lambda ctx: call(workspace_ids=[ws(ctx)], page_size=1)),
@@ -163,7 +161,7 @@ def scenario(fake: FakeAirbyte) -> list[Step]:
         ("patchDestination", lambda ctx: call(destination(ctx), name="bq 2")),
         (
             "putDestination",
-            lambda ctx: call(destination(ctx), name="bq 3", configuration={"dataset_id": "x"}),
+            lambda ctx: call(destination(ctx), name="bq 3", configuration=BIGQUERY),
         ),
         ("createTag", lambda ctx: call(name="finance", color="FF5733", workspace_id=ws(ctx))),
         ("listTags", lambda ctx: call(workspace_ids=[ws(ctx), other_ws])),

@@ -90,7 +90,7 @@ async def stop(served: Served, signum: int) -> tuple[int, str, str]:
 
 def test_defaults_are_a_local_self_managed_install() -> None:
     args = _parser().parse_args(["fake-server"])
-    assert (args.port, args.path_prefix) == (8000, "/api/public/v1")
+    assert (args.port, args.path_prefix) == ("8000", "/api/public/v1")  # checked by serve()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

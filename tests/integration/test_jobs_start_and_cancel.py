@@ -189,6 +189,8 @@ def test_durations_are_read_as_the_server_writes_them(
 
 
 async def _run_and_cancel_natively(setup: Setup, how: str) -> BaseException | None:
+    if how == "asyncio.timeout" and sys.version_info < (3, 11):
+        pytest.skip("asyncio.timeout is new in Python 3.11")
     fake, client = setup.fake, setup.client
     fake.plan_jobs(setup.connection_id, queued_for=0, duration=10**7)
     run = client.jobs.run(setup.connection_id, cancel_on_exit=True)
@@ -203,14 +205,12 @@ async def _run_and_cancel_natively(setup: Setup, how: str) -> BaseException | No
     if how == "asyncio.wait_for":
         # The ManualClock makes polls instantaneous; wait_for runs on real time.
         fake.faults.inject(GET_JOB, latency=0.05, times=None)
-        with pytest.raises(TimeoutError) as caught:
+        with pytest.raises(asyncio.TimeoutError) as caught:
             await asyncio.wait_for(run, timeout=0.3)
         return caught.value
     assert how == "asyncio.timeout"
-    if sys.version_info < (3, 11):
-        pytest.skip("asyncio.timeout is new in Python 3.11")
     fake.faults.inject(GET_JOB, latency=0.05, times=None)
-    with pytest.raises(TimeoutError) as caught:
+    with pytest.raises(asyncio.TimeoutError) as caught:
         async with asyncio.timeout(0.3):
             await run
     return caught.value

@@ -43,6 +43,21 @@ DOCUMENTED = {
     ("DELETE /jobs/{jobId}", 409),
 }
 
+#: Minimal configurations that follow their connector's schema.
+POSTGRES = {
+    "sourceType": "postgres",
+    "host": "db",
+    "port": 5432,
+    "database": "app",
+    "username": "airbyte",
+}
+BIGQUERY = {
+    "destinationType": "bigquery",
+    "project_id": "acme",
+    "dataset_location": "US",
+    "dataset_id": "raw",
+}
+
 
 @dataclass
 class World:
@@ -88,8 +103,8 @@ def scenario(world: World) -> list[Step]:
     order where each step finds the ids it needs (kept under the route's name)."""
     fake = world.fake
     seeded = fake.seed(workspaces=1, sources=1, destinations=1, connections=1, jobs=1)
-    org = fake.admin.add_organization("Acme")["organizationId"]
-    user = fake.admin.add_user(org, email="ada@example.com")["id"]
+    org = fake.add_organization("Acme")["organizationId"]
+    user = fake.add_user(org, email="ada@example.com")["id"]
     world.ids.update(org=org, user=user, seeded=seeded)
 
     def of(route: str, key: str) -> Callable[[dict[str, Any]], str]:
@@ -144,7 +159,7 @@ def scenario(world: World) -> list[Step]:
                 "body": {
                     "name": "pg",
                     "workspaceId": ws(ids),
-                    "configuration": {"sourceType": "postgres", "host": "db", "port": 5432},
+                    "configuration": POSTGRES,
                 }
             },
         ),
@@ -154,7 +169,7 @@ def scenario(world: World) -> list[Step]:
         (
             "PUT",
             "/sources/{source}",
-            lambda ids: {"body": {"name": "pg", "configuration": {"port": 2}}},
+            lambda ids: {"body": {"name": "pg", "configuration": {**POSTGRES, "port": 2}}},
         ),
         (
             "POST",
@@ -174,7 +189,7 @@ def scenario(world: World) -> list[Step]:
                 "body": {
                     "name": "bq",
                     "workspaceId": ws(ids),
-                    "configuration": {"destinationType": "bigquery", "dataset_id": "raw"},
+                    "configuration": BIGQUERY,
                 }
             },
         ),
@@ -184,7 +199,9 @@ def scenario(world: World) -> list[Step]:
         (
             "PUT",
             "/destinations/{destination}",
-            lambda ids: {"body": {"name": "bq 3", "configuration": {"dataset_id": "x"}}},
+            lambda ids: {
+                "body": {"name": "bq 3", "configuration": {**BIGQUERY, "dataset_id": "x"}}
+            },
         ),
         (
             "POST",
@@ -404,8 +421,8 @@ async def test_error_answers_are_problems_the_spec_allows(world: World) -> None:
     seeded = fake.seed(workspaces=2, sources=1, destinations=1, connections=1, jobs=1)
     workspace, other = seeded.workspaces
     connection, finished_job = seeded.connections[0], seeded.jobs[0]
-    organization = fake.admin.add_organization()["organizationId"]
-    user = fake.admin.add_user(organization)["id"]
+    organization = fake.add_organization()["organizationId"]
+    user = fake.add_user(organization)["id"]
     missing = str(uuid.uuid4())
     scoped = fake.issue_token(workspace_id=workspace)
     catalog = "decd338e-5647-4c0b-adf4-da0e75f5a750"  # source-postgres

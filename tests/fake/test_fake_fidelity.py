@@ -90,7 +90,7 @@ async def test_applications_created_through_the_api_get_tokens(
     status, problem = await token_for(http, fake, app["clientId"], app["clientSecret"])
     assert (status, problem["title"]) == (401, "invalid-api-key")
     # The client, too, gets its tokens with a created application's credentials.
-    second = fake.admin.add_application("second")
+    second = fake.add_application("second")
     async with fake.client(client_id=second["clientId"], client_secret=second["clientSecret"]) as c:
         assert await c.workspaces.list().to_list() == []
 
@@ -150,7 +150,13 @@ async def test_a_scoped_token_reaches_its_workspace_only(
                 "json": {
                     "name": "mine",
                     "workspaceId": mine,
-                    "configuration": {"sourceType": "postgres"},
+                    "configuration": {
+                        "sourceType": "postgres",
+                        "host": "db",
+                        "port": 5432,
+                        "database": "app",
+                        "username": "airbyte",
+                    },
                 }
             },
         ),
@@ -202,7 +208,7 @@ async def test_the_client_with_a_scoped_token(fake: FakeAirbyte) -> None:
 async def test_the_widget_token_is_scoped_to_the_external_users_workspace(
     fake: FakeAirbyte, http: aiohttp.ClientSession
 ) -> None:
-    organization = fake.admin.add_organization()["organizationId"]
+    organization = fake.add_organization()["organizationId"]
     body = {
         "organizationId": organization,
         "allowedOrigin": "https://app.example.com",
@@ -219,7 +225,7 @@ async def test_the_widget_token_is_scoped_to_the_external_users_workspace(
     assert len(scopes) == 1  # the same workspace both times
     [workspace] = scopes
     assert fake.state.workspaces.get(workspace)["name"] == "customer-42"
-    assert fake.admin.organization_of(workspace) == organization
+    assert fake.state.organization_of(workspace) == organization
     assert f"workspaceId={workspace}" in answers[0]["widgetUrl"]
     status, got = await call(http, fake, "GET", f"/workspaces/{workspace}", answers[0]["token"])
     assert (status, got["workspaceId"]) == (200, workspace)
@@ -232,8 +238,8 @@ async def test_a_workspace_is_created_in_its_organization_and_region(
     fake: FakeAirbyte, http: aiohttp.ClientSession
 ) -> None:
     token = fake.issue_token()
-    organization = fake.admin.add_organization()["organizationId"]
-    user = fake.admin.add_user(fake.admin.add_organization()["organizationId"])["id"]
+    organization = fake.add_organization()["organizationId"]
+    user = fake.add_user(fake.add_organization()["organizationId"])["id"]
     status, region = await call(
         http,
         fake,
@@ -248,9 +254,9 @@ async def test_a_workspace_is_created_in_its_organization_and_region(
     assert status == 200
     assert "organizationId" not in workspace  # the API does not answer it
     assert workspace["dataResidency"] == "eu-west"
-    assert fake.admin.organization_of(workspace["workspaceId"]) == organization
+    assert fake.state.organization_of(workspace["workspaceId"]) == organization
     # A permission on the workspace makes the user a member of its organization.
-    fake.admin.add_permission(user, "workspace_reader", workspace_id=workspace["workspaceId"])
+    fake.add_permission(user, "workspace_reader", workspace_id=workspace["workspaceId"])
     status, users = await call(
         http, fake, "GET", "/users", token, params={"organizationId": organization}
     )

@@ -1,28 +1,32 @@
-"""The fake's in-memory "database": resources as the API answers them, and jobs.
+"""The fake's one store: every resource as the API answers it, and jobs.
 
-Resources are plain camelCase dicts exactly as the API returns them. They are never
-mutated in place (an update stores a new dict), so a dict handed out stays a snapshot
-and configurations may be shared between thousands of seeded sources.
+Resources are plain camelCase dicts exactly as the API returns them, kept in a
+:class:`Collection` per kind. They are never mutated in place (an update stores a new
+dict), so a dict handed out stays a snapshot and configurations may be shared between
+thousands of seeded sources. Reading a missing (or deleted) one raises
+:class:`NotFound`, which the server answers with 404.
 
 Jobs are computed from the clock: a :class:`JobRecord` keeps when it was created and
 the :class:`JobPlan` it follows, and its status, progress and timestamps are derived
 from ``clock.time()`` whenever it is read.
+
+Objects are created in :mod:`._seed` (for tests and for the API handlers alike); the
+store keeps them, answers queries and derives what the server derives (an
+organization's members, a group's ``memberCount``).
 """
 
 from __future__ import annotations
 
-import random
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from aiobyte._clock import Clock
 
-from ._data import DEFINITION_IDS, sample_configuration, sample_name, sample_streams
-
 __all__ = [
+    "CONNECTION_STATUSES",
+    "DEFINITION_KINDS",
     "FINAL_STATUSES",
     "JOB_STATUSES",
     "JOB_TYPES",
@@ -31,6 +35,7 @@ __all__ = [
     "JobRecord",
     "NotFound",
     "State",
+    "Store",
     "iso_duration",
     "iso_time",
 ]
@@ -41,6 +46,8 @@ JOB_STATUSES = ("pending", "queued", "running", "incomplete", "failed", "succeed
 JOB_TYPES = ("sync", "reset", "refresh", "clear")
 FINAL_STATUSES = frozenset({"failed", "succeeded", "cancelled"})
 CONNECTION_STATUSES = ("active", "inactive", "deprecated", "locked")
+#: The path segments of custom connector definitions.
+DEFINITION_KINDS = ("sources", "destinations", "declarative_sources")
 
 
 class NotFound(KeyError):
@@ -70,28 +77,6 @@ def iso_duration(seconds: float) -> str:
     if secs or out == "PT":
         out += f"{secs}S"
     return out
-
-
-def definition_id(kind: str) -> str:
-    """The definition id of ``"source-postgres"`` & co (a stable made-up one if unknown)."""
-    known = DEFINITION_IDS.get(kind)
-    return known or str(uuid.uuid5(uuid.NAMESPACE_URL, f"airbyte:{kind}"))
-
-
-def default_notifications() -> JSON:
-    """A workspace's notification settings as a new workspace has them."""
-    off = {"email": {"enabled": False}, "webhook": {"enabled": False}}
-    return {
-        "failure": {"email": {"enabled": True}, "webhook": {"enabled": False}},
-        "success": off,
-        "connectionUpdate": {"email": {"enabled": True}, "webhook": {"enabled": False}},
-        "connectionUpdateActionRequired": {
-            "email": {"enabled": True},
-            "webhook": {"enabled": False},
-        },
-        "syncDisabled": {"email": {"enabled": True}, "webhook": {"enabled": False}},
-        "syncDisabledWarning": {"email": {"enabled": True}, "webhook": {"enabled": False}},
-    }
 
 
 class Collection:
@@ -165,6 +150,10 @@ class Collection:
         result = list(objs)
         self._cache[key] = result
         return result
+
+    def where(self, key: str, value: object) -> list[JSON]:
+        """The objects (not deleted) whose ``key`` is ``value``, in insertion order."""
+        return [o for o in self.query() if o.get(key) == value]
 
     def ids(self, *, include_deleted: bool = False) -> list[str]:
         """The ids in insertion order (deleted ones only if asked for)."""
@@ -264,195 +253,93 @@ class JobRecord:
         }
 
 
-class State:
-    """Everything the fake knows; also usable directly from tests (``fake.state``)."""
+class Store:
+    """Everything the fake knows (``fake.state``): one collection per resource, jobs,
+    job plans, OAuth overrides and what the API does not answer but the server knows
+    (the organization a workspace belongs to, Embedded end users' workspaces)."""
 
-    def __init__(self, clock: Clock, *, rng: random.Random | None = None) -> None:
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
-        self.rng = rng if rng is not None else random.Random(0)
         self.workspaces = Collection("workspace", "workspaceId")
         self.sources = Collection("source", "sourceId")
         self.destinations = Collection("destination", "destinationId")
         self.connections = Collection("connection", "connectionId")
         self.tags = Collection("tag", "tagId")
+        self.organizations = Collection("organization", "organizationId")
+        self.users = Collection("user", "id")
+        self.permissions = Collection("permission", "permissionId")
+        self.applications = Collection("application", "id")
+        self.regions = Collection("region", "regionId")
+        self.dataplanes = Collection("dataplane", "dataplaneId")
+        self.groups = Collection("group", "groupId")
+        self.group_members = Collection("group member", "memberId")
+        self.group_permissions = Collection("group permission", "permissionId")
+        #: Custom definitions by path segment; each keeps its ``workspaceId`` (not answered).
+        self.definitions = {
+            "sources": Collection("source definition", "id"),
+            "destinations": Collection("destination definition", "id"),
+            "declarative_sources": Collection("declarative source definition", "id"),
+        }
         self.jobs: dict[int, JobRecord] = {}
         self.plans: dict[str, JobPlan] = {}
         self.default_plan = JobPlan()
-        #: ``(workspaceId, actorType, name) -> configuration`` of OAuth overrides.
+        #: ``(workspaceId or organizationId, actorType, name) -> configuration``: the OAuth
+        #: overrides of workspaces and organizations (their ids never collide).
         self.oauth_credentials: dict[tuple[str, str, str], JSON] = {}
-        #: ``workspaceId -> organizationId`` of workspaces created in an organization (the
-        #: API does not answer it, so it is kept beside the workspace).
+        #: ``workspaceId -> organizationId`` (the API does not answer it).
         self.workspace_organizations: dict[str, str] = {}
-        self._next_job_id = 1
+        #: ``(organizationId, externalUserId) -> workspaceId`` of Embedded end users.
+        self.embedded_workspaces: dict[tuple[str, str], str] = {}
 
     def now(self) -> float:
         """The fake's current time (epoch seconds)."""
         return self.clock.time()
 
-    # -- workspaces, sources, destinations ---------------------------------------------
+    def now_iso(self) -> str:
+        """The fake's time as regions and dataplanes write it."""
+        return iso_time(self.now())
 
-    def new_workspace(self, name: str, **extra: Any) -> JSON:
-        """Create a workspace; ``extra`` camelCase fields are stored and answered as given."""
-        workspace: JSON = {
-            "workspaceId": str(uuid.uuid4()),
-            "name": name,
-            "dataResidency": "auto",
-            "notifications": default_notifications(),
-            **extra,
-        }
-        return self.workspaces.add(workspace)
-
-    def _actor(
-        self,
-        actor: str,
-        workspace_id: str,
-        name: str | None,
-        actor_type: str,
-        configuration: JSON | None,
-        definition: str | None,
-    ) -> JSON:
-        self.workspaces.get(workspace_id)
-        kind = f"{actor}-{actor_type}"
-        if configuration is None:
-            configuration = (
-                sample_configuration(kind, rng=self.rng) if kind in DEFINITION_IDS else {}
-            )
-        return {
-            f"{actor}Id": str(uuid.uuid4()),
-            "name": name or sample_name(kind, self.rng),
-            f"{actor}Type": actor_type,
-            "definitionId": definition or definition_id(kind),
-            "workspaceId": workspace_id,
-            "configuration": configuration,
-            "createdAt": int(self.now()),
-        }
-
-    def new_source(
-        self,
-        workspace_id: str,
-        *,
-        name: str | None = None,
-        source_type: str = "postgres",
-        configuration: JSON | None = None,
-        definition_id: str | None = None,
-    ) -> JSON:
-        """Create a source in ``workspace_id`` (``NotFound`` if the workspace does not exist)."""
-        obj = self._actor("source", workspace_id, name, source_type, configuration, definition_id)
-        return self.sources.add(obj)
-
-    def new_sources(
-        self,
-        workspace_id: str,
-        count: int,
-        *,
-        source_type: str = "postgres",
-        configuration: JSON | Callable[[int], JSON] | None = None,
-    ) -> list[str]:
-        """Create ``count`` sources at once (fast: no per-source configuration generation)."""
-        self.workspaces.get(workspace_id)
-        kind = f"source-{source_type}"
-        if configuration is None:
-            pool = (
-                [sample_configuration(kind, rng=self.rng) for _ in range(8)]
-                if (kind in DEFINITION_IDS)
-                else [{}]
-            )
-            configure: Callable[[int], JSON] = lambda i: pool[i % len(pool)]  # noqa: E731
-        elif callable(configuration):
-            configure = configuration
-        else:
-            fixed = configuration
-            configure = lambda i: fixed  # noqa: E731
-        created = int(self.now())
-        definition = definition_id(kind)
-        start = len(self.sources)
-        objs: list[JSON] = [
-            {
-                "sourceId": str(uuid.uuid4()),
-                "name": f"{source_type} source {start + i + 1}",
-                "sourceType": source_type,
-                "definitionId": definition,
-                "workspaceId": workspace_id,
-                "configuration": configure(i),
-                "createdAt": created,
-            }
-            for i in range(count)
-        ]
-        self.sources.add_many(objs)
-        return [o["sourceId"] for o in objs]
-
-    def new_destination(
-        self,
-        workspace_id: str,
-        *,
-        name: str | None = None,
-        destination_type: str = "bigquery",
-        configuration: JSON | None = None,
-        definition_id: str | None = None,
-    ) -> JSON:
-        """Create a destination in ``workspace_id``."""
-        obj = self._actor(
-            "destination", workspace_id, name, destination_type, configuration, definition_id
-        )
-        return self.destinations.add(obj)
-
-    # -- connections -------------------------------------------------------------------
-
-    def new_connection(
-        self,
-        source_id: str,
-        destination_id: str,
-        *,
-        name: str | None = None,
-        status: str = "active",
-        schedule: JSON | None = None,
-        configurations: JSON | None = None,
-        **extra: Any,
-    ) -> JSON:
-        """Create a connection from a source to a destination (``NotFound`` if either is gone).
-
-        The name defaults to ``"<source> → <destination>"`` as in the web app; without
-        ``configurations`` a few streams are configured, as the server does after it
-        discovers the source's schema.
-        """
-        if status not in CONNECTION_STATUSES:
-            raise ValueError(f"status must be one of {CONNECTION_STATUSES}")
-        source = self.sources.get(source_id)
-        destination = self.destinations.get(destination_id)
-        if configurations is None:
-            configurations = {"streams": sample_streams(source["sourceType"], self.rng)}
-        connection: JSON = {
-            "connectionId": str(uuid.uuid4()),
-            "name": name or f"{source['name']} → {destination['name']}",
-            "sourceId": source_id,
-            "destinationId": destination_id,
-            "workspaceId": source["workspaceId"],
-            "status": status,
-            "schedule": schedule or {"scheduleType": "manual"},
-            "dataResidency": "auto",
-            "nonBreakingSchemaUpdatesBehavior": "ignore",
-            "namespaceDefinition": "destination",
-            "prefix": "",
-            "configurations": configurations,
-            "createdAt": int(self.now()),
-            "tags": [],
-            **extra,
-        }
-        return self.connections.add(connection)
+    # -- deletion as the server cascades it -----------------------------------------------
 
     def delete_actor(self, collection: Collection, resource_id: str) -> None:
         """Delete a source or destination and, as the server does, its connections."""
         collection.delete(resource_id)
-        field_name = collection.id_field
-        for connection in self.connections.query():
-            if connection[field_name] == resource_id:
-                self.delete_connection(connection["connectionId"])
+        for connection in self.connections.where(collection.id_field, resource_id):
+            self.delete_connection(connection["connectionId"])
 
     def delete_connection(self, connection_id: str) -> None:
         """Soft-delete a connection: it is listed as ``deprecated`` with ``includeDeleted``."""
         self.connections.delete(connection_id, status="deprecated")
 
-    # -- jobs --------------------------------------------------------------------------
+    def delete_group(self, group_id: str) -> None:
+        """Delete a group with its members and permissions."""
+        for collection in (self.group_members, self.group_permissions):
+            for item in collection.where("groupId", group_id):
+                collection.delete(item[collection.id_field])
+        self.groups.delete(group_id)
+
+    # -- derived views ------------------------------------------------------------------
+
+    def organization_of(self, workspace_id: str) -> str | None:
+        """The organization a workspace was created in, if any."""
+        return self.workspace_organizations.get(workspace_id)
+
+    def members(self, organization_id: str) -> list[JSON]:
+        """The users with a permission in the organization, in creation order."""
+        ids = {
+            p["userId"]
+            for p in self.permissions.query()
+            if p.get("organizationId") == organization_id
+            or self.organization_of(p.get("workspaceId", "")) == organization_id
+        }
+        return [u for u in self.users.query() if u["id"] in ids]
+
+    def group(self, group_id: str) -> JSON:
+        """A group as the API answers it, with its ``memberCount``."""
+        group = self.groups.get(group_id)
+        return {**group, "memberCount": len(self.group_members.where("groupId", group_id))}
+
+    # -- jobs ---------------------------------------------------------------------------
 
     def plan_for(self, connection_id: str) -> JobPlan:
         """The plan new jobs of this connection follow."""
@@ -466,67 +353,12 @@ class State:
                 return job
         return None
 
-    def new_job(
-        self,
-        connection_id: str,
-        *,
-        job_type: str = "sync",
-        status: str | None = None,
-        created_at: float | None = None,
-    ) -> JobRecord:
-        """Start a job now, following the connection's plan.
-
-        ``status`` makes it look like it is in that state now: a final status
-        backdates it so it has just finished that way, ``running`` so it has just
-        started; ``queued``/``incomplete`` pin it there until it is cancelled.
-        ``created_at`` sets its creation time instead (a final status still holds).
-        """
-        if job_type not in JOB_TYPES:
-            raise ValueError(f"job_type must be one of {JOB_TYPES}")
-        if status is not None and status not in JOB_STATUSES:
-            raise ValueError(f"status must be one of {JOB_STATUSES}")
-        connection = self.connections.get(connection_id, include_deleted=True)
-        plan = self.plan_for(connection_id)
-        now = self.now()
-        pinned = None
-        cancelled_at = None
-        if status in FINAL_STATUSES:
-            if created_at is None:
-                created_at = now - plan.queued_for - plan.duration
-            queued_for = min(plan.queued_for, max(0.0, now - created_at))
-            duration = min(plan.duration, max(0.0, now - created_at - queued_for))
-            outcome = status if status != "cancelled" else plan.outcome
-            plan = replace(plan, queued_for=queued_for, duration=duration, outcome=outcome)
-            if status == "cancelled":
-                cancelled_at = created_at + queued_for + duration
-        elif status == "running" and created_at is None:
-            created_at = now - plan.queued_for
-        elif status in ("queued", "incomplete"):
-            pinned = status
-        job = JobRecord(
-            job_id=self._next_job_id,
-            connection_id=connection_id,
-            workspace_id=connection["workspaceId"],
-            job_type=job_type,
-            created_at=now if created_at is None else created_at,
-            plan=plan,
-            pinned_status=pinned,
-            cancelled_at=cancelled_at,
-        )
-        self._next_job_id += 1
-        self.jobs[job.job_id] = job
-        return job
-
     def get_job(self, job_id: int) -> JobRecord:
         """The job; ``NotFound`` if there is none with that id."""
         job = self.jobs.get(job_id)
         if job is None:
             raise NotFound("job", job_id)
         return job
-
-    def cancel_job(self, job: JobRecord) -> None:
-        """Cancel a job that has not finished (the caller checks that)."""
-        job.cancelled_at = self.now()
 
     def query_jobs(
         self,
@@ -551,3 +383,7 @@ class State:
         else:
             jobs.sort(key=lambda j: (j.created_at, j.job_id), reverse=descending)
         return jobs
+
+
+#: The name ``fake.state`` has always had.
+State = Store
