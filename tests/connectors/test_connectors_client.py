@@ -140,14 +140,22 @@ async def test_a_patch_is_checked_as_a_merge_patch_and_custom_connectors_pass(
         assert patched.configuration["port"] == 6543
         assert patched.configuration["host"] == "db.internal"
 
-        custom = {"sourceType": "my-company-crm", "anything": {"goes": [1, 2.5]}}
-        made = await client.sources.create(name="crm", workspace_id=workspace, configuration=custom)
-        assert made.configuration == custom
-        unnamed = await client.sources.replace(
-            source.source_id, name="pg", configuration={"port": "not checked: no connector"}
+        crm = await client.source_definitions.create(
+            workspace, name="crm", docker_repository="acme/source-crm", docker_image_tag="1.0"
         )
-        assert unnamed.configuration == {"port": "not checked: no connector"}
+        custom = {"anything": {"goes": [1, 2.5]}, "port": "a custom connector's own"}
+        made = await client.sources.create(
+            name="crm", workspace_id=workspace, configuration=custom, definition_id=crm.id
+        )
+        assert made.configuration == custom  # not checked: a connector this release does not know
+
+        # No connector named: the client cannot check; the server checks what it stores.
+        with pytest.raises(aiobyte.UnprocessableEntityError):
+            await client.sources.replace(
+                source.source_id, name="pg", configuration={"port": "not checked here"}
+            )
     assert fake.stats.hits["POST /sources"] == 2
+    assert fake.stats.hits["PUT /sources/{sourceId}"] == 1
 
 
 async def test_reprs_of_the_api_models_mask_configuration_secrets(fake: FakeAirbyte) -> None:
