@@ -29,11 +29,12 @@ from ._errors import (
     RateLimitError,
     UnexpectedResponseError,
     UnprocessableEntityError,
+    WrongEventLoopError,
 )
 from ._fanout import Failure, FanOut, FanOutError, Outcome, Success, fan_out
 from ._pagination import Page, Pager
 from ._retry import RetryBudget, RetryPolicy
-from ._transport import Timeouts
+from ._transport import RawResponse, Timeouts
 from .models import UNSET, UnsetType
 from .resources.jobs import FINAL_STATUSES, JobSummary
 
@@ -71,6 +72,7 @@ __all__ = [
     "PermissionDeniedError",
     "Problem",
     "RateLimitError",
+    "RawResponse",
     "RetryBudget",
     "RetryPolicy",
     "Success",
@@ -80,6 +82,7 @@ __all__ = [
     "UnexpectedResponseError",
     "UnprocessableEntityError",
     "UnsetType",
+    "WrongEventLoopError",
     "__version__",
     "fan_out",
 ]

@@ -27,6 +27,19 @@ CONNECT_TIMEOUT = 10.0
 #: Seconds without a byte from the server before an attempt is abandoned. Listing
 #: pages of 100 connector configurations is well under a second on a healthy server.
 READ_TIMEOUT = 60.0
+#: Seconds one attempt may take in all (connect, send, and read the whole answer), so a
+#: server that drips a byte every few seconds (never tripping READ_TIMEOUT) still ends.
+#: Five minutes, aiohttp's own default: the slowest legitimate answers (``/streams``
+#: runs the connector's schema discovery, which takes minutes on a large database)
+#: fit, and a stuck attempt still ends. ``Timeouts(total=None)`` turns it off.
+ATTEMPT_TIMEOUT = 300.0
+
+#: Bytes of one answer's body (after decompression) read at most; a larger body is an
+#: UnexpectedResponseError. The largest real answers (a page of 100 connections with
+#: their stream settings, a declarative manifest) are a few MB: 32 MiB is ten times
+#: that, yet a gzip bomb or an endless stream stops long before it can exhaust memory
+#: (the body is held once while read, and once more while decoded).
+MAX_BODY_SIZE = 32 * 1024 * 1024
 
 #: Retries after the first attempt, for errors that are safe to retry.
 MAX_RETRIES = 3
@@ -55,6 +68,31 @@ TOKEN_DEFAULT_LIFETIME = 180.0
 #: refresh short tokens on every call or let long ones run to the edge.
 TOKEN_MARGIN_RATIO = 0.1
 TOKEN_MARGIN_CAP = 300.0
+#: The longest a token is trusted for, whatever ``expires_in`` or ``exp`` say (1e308,
+#: "inf"). Airbyte's tokens live minutes (scoped tokens 15); a day is far above any
+#: real one, so a real token is never refreshed early, while a bogus lifetime still
+#: ends and the arithmetic stays finite.
+TOKEN_MAX_LIFETIME = 86_400.0
+#: The token request's own retry budget (a RetryBudget of this many retries, one more
+#: back per token obtained): a token endpoint that is down costs each refresh at most
+#: its RetryPolicy's retries, and never the retries that API requests share.
+TOKEN_RETRY_BUDGET = 6.0
+TOKEN_RETRY_BUDGET_RATIO = 1.0
+
+#: Token values (and credentials passed to ``applications.token``) a client remembers
+#: in order to scrub them from what a server echoes, besides its configured secrets.
+#: At one 180 s token every 162 s that is two days of tokens, about 1 MB of Airbyte's
+#: JWTs: bounded in a service that runs for months, and far longer than any token lives.
+SECRETS_REMEMBERED = 1000
+#: Of those, the last this many are looked for in every form an echo may give them
+#: (JSON-escaped, percent-encoded); the older ones as they are, in one pass whatever
+#: their number, so that scrubbing an error costs the same after months of tokens.
+SCRUB_RECENT = 8
+#: A secret at least this long is masked wherever it appears in text aiobyte shows; a
+#: shorter one (a test token "t", a password "abc") only where it stands alone, or
+#: masking it inside every word would garble the message. Real client secrets and
+#: tokens are tens to hundreds of characters.
+SCRUB_ANYWHERE_FROM = 8
 
 #: Page size for list endpoints: the server's maximum, so that listing 10,000 items
 #: takes 100 requests, not 500 at the server's default of 20.

@@ -4,6 +4,7 @@
 
     AirbyteError
      ├── ClientClosedError             the client was used after aclose()
+     ├── WrongEventLoopError           the client was used on another event loop
      ├── APIConnectionError            no answer: connection refused, dropped, reset
      │    └── APITimeoutError          no answer in time
      ├── UnexpectedResponseError       a 2xx answer that is not what was asked for
@@ -25,6 +26,9 @@ Invalid arguments raise the built-in ``ValueError`` before anything is sent.
 No exception here carries a credential: messages name the method, URL and status and
 quote the server's problem details; aiohttp's own exceptions (which hold the request
 headers, bearer token included) are never attached as a cause or context.
+
+Every exception survives pickling with its attributes (orchestrators and
+multiprocessing send errors across processes).
 """
 
 from __future__ import annotations
@@ -54,16 +58,39 @@ __all__ = [
     "RateLimitError",
     "UnexpectedResponseError",
     "UnprocessableEntityError",
+    "WrongEventLoopError",
     "error_from_response",
 ]
+
+
+def _rebuild(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    # Unpickling without calling __init__ (whose arguments are keyword-only).
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class AirbyteError(Exception):
     """Root of every exception aiobyte raises (besides ``ValueError`` for bad arguments)."""
 
+    def __reduce__(self) -> Any:
+        # The default, cls(*args), cannot rebuild an error whose __init__ takes
+        # keyword-only attributes; this keeps the message and every attribute.
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
 
 class ClientClosedError(AirbyteError, RuntimeError):
     """The client was used after ``aclose()``."""
+
+
+class WrongEventLoopError(AirbyteError, RuntimeError):
+    """The client was used on another event loop than the one it is bound to.
+
+    A client (its session, its locks, its token refresh) belongs to the event loop it
+    was first used on: create one client per event loop (per thread, per
+    ``asyncio.run``), inside it.
+    """
 
 
 class APIConnectionError(AirbyteError):
@@ -247,7 +274,7 @@ def parse_problem(body: bytes) -> Problem | None:
         return None
     try:
         problem = _problem_decoder.decode(body)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # RecursionError: nested too deeply
         return None
     if not (problem.title or problem.detail or problem.message or problem.error_id):
         return None

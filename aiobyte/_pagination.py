@@ -80,28 +80,34 @@ def parse_cursor(cursor: str | None) -> int:
     """The offset a cursor stands for; ``ValueError`` for anything that is not one."""
     if cursor is None:
         return 0
-    if not isinstance(cursor, str) or not cursor.isdigit() or not cursor.isascii():
+    offset = _offset(cursor) if isinstance(cursor, str) else None
+    if offset is None:
         raise ValueError(
             f"cursor must be a cursor from a previous page (a string like '100'); got {cursor!r}"
         )
-    return int(cursor)
+    return offset
+
+
+def _offset(value: str) -> int | None:
+    """An offset from ASCII digits, or None. ``str.isdigit`` alone accepts ``²`` (which
+    ``int()`` refuses), and thousands of digits are beyond what ``int()`` converts."""
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
 
 
 def _offset_in(link: str) -> int | None:
+    """The ``offset`` of a next link; None when it has none that reads as one."""
     head, found, tail = link.rpartition("offset=")
     if found and head[-1:] in ("?", "&"):
-        value = tail.partition("&")[0]
-        if value.isascii() and value.isdigit():
-            return int(value)
+        offset = _offset(tail.partition("&")[0])
+        if offset is not None:
+            return offset
     try:
         values = parse_qs(urlsplit(link).query).get("offset")
     except ValueError:
         return None
-    if not values:
-        return None
-    value = values[-1]
-    # "²".isdigit() is true, and int() refuses it: only ASCII digits are an offset.
-    return int(value) if value.isascii() and value.isdigit() else None
+    return _offset(values[-1]) if values else None
 
 
 FetchPage = Callable[[int, int | None], Coroutine[Any, Any, PageBody[Any]]]

@@ -3,11 +3,11 @@
 The transport asks :meth:`RetryPolicy.delay` after each failed attempt; nothing here
 sleeps or sends anything, so every rule is tested without a network.
 
-Safety by method: a request whose failure is *ambiguous* (a 5xx, a dropped connection
+Safety by request: a request whose failure is *ambiguous* (a 5xx, a dropped connection
 or a read timeout after the request went out) may have taken effect, so it is resent
-only when resending is harmless (GET, PUT, DELETE, and requests marked safe such as
-the token request). A request that certainly did not take effect (the connection was
-never made, 429 rate limiting, 408) may be resent whatever its method.
+only when resending is harmless, as the one table below decides (:func:`is_retry_safe`).
+A request that certainly did not take effect (the connection was never made, 429 rate
+limiting, 408) may be resent whatever it is.
 """
 
 from __future__ import annotations
@@ -22,8 +22,13 @@ from . import _config
 
 __all__ = ["Failure", "RetryBudget", "RetryPolicy", "is_retry_safe", "parse_retry_after"]
 
-#: Methods whose repetition has the same effect as a single request.
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+#: Methods whose repetition has the same effect as a single request: GET, HEAD and
+#: OPTIONS read; PUT and DELETE are idempotent by HTTP's definition; Airbyte's PATCH
+#: bodies set fields to the values given (never increment or append), so a PATCH sent
+#: twice leaves the state that one leaves.
+RETRY_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"})
+#: POSTs that create nothing lasting: a second token is as good as the first.
+RETRY_SAFE_POSTS = frozenset({"/applications/token", "/embedded/scoped_token"})
 
 
 class Failure(enum.Enum):
@@ -37,9 +42,13 @@ class Failure(enum.Enum):
     STATUS = "status"
 
 
-def is_retry_safe(method: str) -> bool:
-    """Whether a request with this method may be resent after an ambiguous failure."""
-    return method.upper() in IDEMPOTENT_METHODS
+def is_retry_safe(method: str, path: str) -> bool:
+    """Whether a request may be resent after an ambiguous failure (it may have acted).
+
+    ``path`` is the request's path below the base URL, without its query.
+    """
+    method = method.upper()
+    return method in RETRY_SAFE_METHODS or (method == "POST" and path in RETRY_SAFE_POSTS)
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:

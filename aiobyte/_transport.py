@@ -1,9 +1,19 @@
 """The only module that sends HTTP: one request, its retries, and the in-flight bound.
 
-Every request takes a slot (at most ``max_in_flight`` at once per client), gets its
-credential inside the slot, is sent to the configured base URL, and has its body read
-completely before the slot is given back. Between attempts it sleeps *without* a slot,
-so a backoff never holds capacity other callers could use.
+Every request gets its credential (waiting, if need be, for the one token refresh in
+flight), then takes a slot (at most ``max_in_flight`` at once per client), is sent to
+the configured base URL, and has its body read completely before the slot is given
+back. Between attempts it sleeps *without* a slot, so a backoff never holds capacity
+other callers could use; and no caller holds a slot while it waits for a token, so a
+token request never waits for one.
+
+A transport belongs to the event loop it is first used on; ``aclose()`` ends every
+request in flight or queued with ``ClientClosedError``.
+
+Every request on the wire is decided here: aiohttp's own silent resend of an idempotent
+request whose kept-alive connection dropped is turned off, so retries go through the
+policy and the budget. A body is read up to ``max_body_size`` bytes (after
+decompression) and no further; an attempt may take ``Timeouts.total`` seconds in all.
 
 Errors are raised after leaving aiohttp's ``except`` blocks: aiohttp's exceptions hold
 the request (headers included, so the bearer token), and an exception raised inside
@@ -16,6 +26,9 @@ import asyncio
 import contextlib
 import logging
 import platform
+import sys
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +37,7 @@ import msgspec
 from yarl import URL
 
 from . import _config
-from ._auth import Authenticator
+from ._auth import Auth, Authenticator
 from ._clock import Clock
 from ._codec import decoder
 from ._errors import (
@@ -33,14 +46,26 @@ from ._errors import (
     APITimeoutError,
     ClientClosedError,
     UnexpectedResponseError,
+    WrongEventLoopError,
     error_from_response,
     excerpt,
     html_hint,
     looks_like_html,
 )
 from ._retry import Failure, RetryBudget, RetryPolicy, is_retry_safe, parse_retry_after
+from ._secrets import MaskedHeaders, Secret, Secrets
 
-__all__ = ["Response", "Timeouts", "Transport"]
+__all__ = [
+    "API",
+    "PUBLIC",
+    "TOKEN",
+    "TOKEN_REFRESH",
+    "RequestKind",
+    "RequestOptions",
+    "RawResponse",
+    "Timeouts",
+    "Transport",
+]
 
 logger = logging.getLogger("aiobyte")
 
@@ -48,6 +73,10 @@ if TYPE_CHECKING:
     import aiohttp
 
 _VERSION = "0.1.0"
+
+# Binding a transport to its event loop happens once; the lock makes two threads that
+# both use a fresh client agree on which of them got it.
+_BIND_LOCK = threading.Lock()
 
 
 def user_agent() -> str:
@@ -62,23 +91,63 @@ def user_agent() -> str:
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds to open a connection, and to wait for each read from it.
+    """Seconds to open a connection, to wait for each read from it, and for a whole attempt.
 
-    Waiting for a free pooled connection is never counted: the in-flight bound makes
-    that wait a queue, not a failure.
+    ``total`` bounds one attempt from start to the last byte of the answer (None: no
+    bound), so a server that drips a byte at a time still ends; each retry gets its
+    own. Waiting for a slot is never counted: the in-flight bound makes that wait a
+    queue, not a failure (on a borrowed session, waiting for one of its pooled
+    connections counts toward ``total``). Raises ``ValueError`` for a number that is
+    not positive.
     """
 
     connect: float = _config.CONNECT_TIMEOUT
     read: float = _config.READ_TIMEOUT
+    total: float | None = _config.ATTEMPT_TIMEOUT
 
     def __post_init__(self) -> None:
-        if not (self.connect > 0 and self.read > 0):
+        if not (_positive(self.connect) and _positive(self.read)):
             raise ValueError("timeouts must be positive numbers of seconds")
+        if self.total is not None and not _positive(self.total):
+            raise ValueError("Timeouts.total must be a positive number of seconds, or None")
+
+
+def _positive(value: object) -> bool:
+    return (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf")
+    )
 
 
 @dataclass(frozen=True, slots=True)
-class Response:
-    """A complete answer: status and body, already read."""
+class RequestKind:
+    """How a request is sent: with the client's credential or not, inside the in-flight
+    bound or not, and whether it is the token request (whose 401 and 403 mean wrong
+    client credentials, and whose body is never quoted)."""
+
+    authenticated: bool = True
+    limited: bool = True
+    token_request: bool = False
+
+
+#: An API request: the client's credential, one slot.
+API = RequestKind()
+#: A request the server answers without credentials (``/health``).
+PUBLIC = RequestKind(authenticated=False)
+#: A token request a caller makes (``applications.token``): it takes a slot.
+TOKEN = RequestKind(authenticated=False, token_request=True)
+#: The token cache's own refresh: outside the slots, so that it never queues behind the
+#: requests in flight while every other caller waits for it.
+TOKEN_REFRESH = RequestKind(authenticated=False, limited=False, token_request=True)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class RawResponse:
+    """One answer of the server, already read: what ``AirbyteClient.with_options``
+    hands to ``on_response`` (``aiobyte.RawResponse``).
+
+    ``headers`` are the answer's, case-insensitive (``headers["X-Request-Id"]``);
+    ``body`` is the raw body (never in the repr: it may hold a secret).
+    """
 
     method: str
     url: str
@@ -86,6 +155,83 @@ class Response:
     content_type: str
     body: bytes
     retry_after: str | None
+    headers: Mapping[str, str]
+
+    def __repr__(self) -> str:
+        # Not the body: it may quote a credential (a frame local must not show it).
+        return f"RawResponse({self.method} {self.url} -> {self.status}, {len(self.body)} bytes)"
+
+
+class RequestOptions:
+    """What a view of the client (``AirbyteClient.with_options``) changes for its calls:
+    timeouts, headers added to each request, a function shown each answer."""
+
+    __slots__ = ("_client_timeout", "headers", "on_response", "timeouts")
+
+    def __init__(
+        self,
+        timeouts: Timeouts | None = None,
+        headers: Mapping[str, str] | None = None,
+        on_response: Callable[[RawResponse], object] | None = None,
+    ) -> None:
+        self.timeouts = timeouts
+        self.headers = check_headers(headers or {})
+        self.on_response = on_response
+        self._client_timeout: aiohttp.ClientTimeout | None = None
+
+    def merged(self, other: RequestOptions) -> RequestOptions:
+        """These options with ``other``'s on top (its headers added, the rest replaced)."""
+        return RequestOptions(
+            other.timeouts or self.timeouts,
+            {**self.headers, **other.headers},
+            other.on_response or self.on_response,
+        )
+
+    def client_timeout(self) -> aiohttp.ClientTimeout | None:
+        if self.timeouts is not None and self._client_timeout is None:
+            self._client_timeout = _client_timeout(self.timeouts)
+        return self._client_timeout
+
+    def __repr__(self) -> str:
+        return f"RequestOptions(timeouts={self.timeouts!r}, headers={sorted(self.headers)!r})"
+
+
+#: Headers aiobyte sets itself: the credential, and what describes the body it sends.
+_OWN_HEADERS = frozenset({"authorization", "content-type", "content-length", "host"})
+
+
+def check_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Extra request headers, checked: ``ValueError`` for a header aiobyte sets itself
+    or for a name or value that could not be sent as given."""
+    if not isinstance(headers, Mapping):
+        raise ValueError(f"headers must be a mapping of str to str; got {type(headers).__name__}")
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise ValueError(f"headers must map str to str; got {name!r}: {type(value).__name__}")
+        if not name or not name.isascii() or any(c in name for c in " :\r\n\t\0"):
+            raise ValueError(f"{name!r} is not a header name")
+        if any(c in value for c in "\r\n\0"):
+            raise ValueError(f"the value of header {name!r} holds a line break or NUL")
+        if name.lower() in _OWN_HEADERS:
+            raise ValueError(
+                f"{name} is set by aiobyte itself (credentials go in auth=, the body is JSON)"
+            )
+        checked[name] = value
+    return checked
+
+
+def _client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
+    import aiohttp
+
+    return aiohttp.ClientTimeout(
+        # aiohttp's timer for the whole request: it counts from the start of the
+        # attempt to the last byte of the body (our slots keep the pool wait nil).
+        total=timeouts.total,
+        connect=None,
+        sock_connect=timeouts.connect,
+        sock_read=timeouts.read,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +243,14 @@ class _Failed:
     timed_out: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _TooLarge:
+    method: str
+    url: str
+    status: int
+    size: int | None  # what Content-Length announced, if it did
+
+
 class Transport:
     """Sends requests for one client. Created and owned by :class:`AirbyteClient`."""
 
@@ -104,27 +258,46 @@ class Transport:
         self,
         base_url: str,
         *,
-        auth: Authenticator | None,
+        auth: Auth | None,
         session: aiohttp.ClientSession | None,
         max_in_flight: int,
+        max_body_size: int = _config.MAX_BODY_SIZE,
         timeouts: Timeouts,
         retry: RetryPolicy,
         budget: RetryBudget,
         clock: Clock,
+        user_agent: str | None = None,
+        trust_env: bool = False,
     ) -> None:
         self.base_url = base_url
+        self._user_agent_suffix = user_agent
+        self._trust_env = trust_env
         self._encoded_base = str(URL(base_url))
-        self.auth = auth
         self.retry = retry
         self.budget = budget
+        #: Token requests retry from a budget of their own (see _config).
+        self.token_budget = RetryBudget(
+            _config.TOKEN_RETRY_BUDGET, _config.TOKEN_RETRY_BUDGET_RATIO
+        )
         self.clock = clock
+        #: Every secret this client knows, scrubbed from whatever it shows.
+        self.secrets = Secrets()
         self.max_in_flight = max_in_flight
+        self.max_body_size = max_body_size
         self._session = session
         self._owns_session = session is None
+        if session is not None:
+            _no_silent_resend(session)
         self._slots = anyio.Semaphore(max_in_flight, fast_acquire=True)
         self._timeouts = timeouts
         self._timeout: aiohttp.ClientTimeout | None = None
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # Tasks inside request(), and those aclose() cancelled: their CancelledError
+        # becomes ClientClosedError.
+        self._active: set[asyncio.Task[Any]] = set()
+        self._closing: set[asyncio.Task[Any]] = set()
+        self.auth: Authenticator | None = auth._authenticator(self) if auth else None
 
     @property
     def closed(self) -> bool:
@@ -136,31 +309,69 @@ class Transport:
         import aiohttp
 
         if self._timeout is None:
-            self._timeout = aiohttp.ClientTimeout(
-                total=None,
-                connect=None,
-                sock_connect=self._timeouts.connect,
-                sock_read=self._timeouts.read,
-            )
+            self._timeout = _client_timeout(self._timeouts)
         if self._session is None:
+            suffix = self._user_agent_suffix
             connector = aiohttp.TCPConnector(
-                # One more than the slots: the token request is sent outside them, so
-                # that callers holding every slot can still get their token.
+                # One more than the slots: the token refresh is sent outside them, and
+                # must find a connection while every slot is in use.
                 limit=self.max_in_flight + 1,
                 limit_per_host=0,
                 ttl_dns_cache=300,
             )
+            proxy = None
+            if self._trust_env:
+                # The proxy for the base URL, from HTTP(S)_PROXY and NO_PROXY, found once
+                # here: aiohttp's own trust_env looks it up (and ~/.netrc, whose
+                # credentials it would then send to the API) in a thread on every request.
+                from aiohttp.helpers import get_env_proxy_for_url
+
+                with contextlib.suppress(LookupError):
+                    proxy, proxy_auth = get_env_proxy_for_url(URL(self.base_url))
+                    if proxy_auth is not None:
+                        # The proxy's credentials are secrets too. They go back into its
+                        # URL: aiohttp deprecates ClientSession(proxy_auth=...).
+                        for secret in (proxy_auth.password, proxy_auth.encode()[6:]):
+                            self.secrets.keep(secret)
+                        login, password = proxy_auth.login, proxy_auth.password
+                        proxy = proxy.with_user(login).with_password(password)
             self._session = aiohttp.ClientSession(
                 connector=connector,
+                proxy=proxy,
                 timeout=self._timeout,
-                headers={"User-Agent": user_agent()},
+                headers={"User-Agent": " ".join(filter(None, (user_agent(), suffix)))},
             )
+            _no_silent_resend(self._session)
         return self._session, self._timeout
 
+    def bind_loop(self) -> None:
+        """Bind to the running event loop, or raise if bound to another one."""
+        loop = asyncio.get_running_loop()
+        if loop is self._loop:
+            return
+        with _BIND_LOCK:
+            if self._loop is None:
+                self._loop = loop
+                return
+        raise WrongEventLoopError(
+            "this AirbyteClient is used on another event loop than the one it was first "
+            "used on (another thread, a second asyncio.run(), or a test running on "
+            "another loop than its fixture's); a client, its session and its token "
+            "refresh belong to one event loop: create one client per event loop, inside it"
+        )
+
     async def aclose(self) -> None:
+        """Close: every request in flight or queued ends with ClientClosedError."""
         if self._closed:
             return
+        if self._loop is not None:
+            self.bind_loop()  # raises on another loop: the session is not its to close
         self._closed = True
+        current = asyncio.current_task()
+        for task in self._active:
+            if task is not current:
+                self._closing.add(task)
+                task.cancel()
         if self.auth is not None:
             await self.auth.aclose()
         session, self._session = self._session, None
@@ -169,10 +380,7 @@ class Transport:
 
     def _check_open(self) -> None:
         if self._closed:
-            raise ClientClosedError(
-                "this AirbyteClient is closed; create a new one (or use it inside "
-                "'async with AirbyteClient(...) as client:')"
-            )
+            raise _closed_error()
 
     async def request(
         self,
@@ -180,47 +388,86 @@ class Transport:
         path: str,
         *,
         params: list[tuple[str, str]] | None = None,
-        body: bytes | None = None,
-        retry_safe: bool | None = None,
-        authenticated: bool = True,
-        limited: bool = True,
-        token_endpoint: bool = False,
-    ) -> Response:
+        body: bytes | Secret[bytes] | None = None,
+        kind: RequestKind = API,
+        options: RequestOptions | None = None,
+    ) -> RawResponse:
         """Send a request to ``base_url + path`` and return its successful answer.
 
         Retries what is safe to retry (see ``_retry``), refreshes the token once on a
-        401, and raises the matching :class:`AirbyteError` for anything else.
+        401, and raises the matching :class:`AirbyteError` for anything else;
+        ``ClientClosedError`` when the client is closed meanwhile, and
+        ``WrongEventLoopError`` on another event loop than the client's.
         """
+        if asyncio.get_running_loop() is not self._loop:
+            self.bind_loop()
         self._check_open()
+        task = asyncio.current_task()
+        assert task is not None
+        self._active.add(task)
+        try:
+            return await self._request(method, path, params, body, kind, options)
+        except asyncio.CancelledError:
+            if task not in self._closing:
+                raise
+            # aclose() cancelled it. Another cancellation pending as well wins.
+            if sys.version_info >= (3, 11) and task.uncancel() > 0:
+                raise
+            raise _closed_error() from None
+        finally:
+            self._active.discard(task)
+            self._closing.discard(task)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        params: list[tuple[str, str]] | None,
+        body: bytes | Secret[bytes] | None,
+        kind: RequestKind,
+        options: RequestOptions | None,
+    ) -> RawResponse:
         url = self.base_url + path
         # The base URL was normalised once; paths are built from checked ids and
         # percent-encoded segments, so yarl need not parse and re-encode each one.
         target = URL(self._encoded_base + path, encoded=True)
-        safe = is_retry_safe(method) if retry_safe is None else retry_safe
-        headers = {"Accept": "application/json"}
+        budget = self.token_budget if kind.token_request else self.budget
+        headers = MaskedHeaders(Accept="application/json")
         if body is not None:
             headers["Content-Type"] = "application/json"
+        timeout = None
+        if options is not None:
+            headers.update(options.headers)
+            timeout = options.client_timeout()
+        auth = self.auth if kind.authenticated else None
         retries = 0
         reauthenticated = False
         while True:
             credential = None
-            async with self._slots if limited else contextlib.nullcontext():
+            if auth is not None:
+                # Before taking a slot: a caller waiting for a token holds none, so the
+                # token request (even one a TokenProvider makes through this client)
+                # never waits behind callers that wait for it.
+                credential = auth.current
+                if credential is None or self.clock.monotonic() >= credential.refresh_at:
+                    credential = await auth.credential()
+                headers["Authorization"] = credential.header
+            async with self._slots if kind.limited else contextlib.nullcontext():
                 self._check_open()
-                if authenticated and self.auth is not None:
-                    credential = await self.auth.credential()
-                    headers["Authorization"] = credential.header
-                outcome = await self._send(method, url, target, params, body, headers)
-            if isinstance(outcome, Response):
+                outcome = await self._send(method, url, target, params, body, headers, timeout)
+            if isinstance(outcome, RawResponse):
+                if options is not None and options.on_response is not None:
+                    options.on_response(outcome)
                 status = outcome.status
                 if 200 <= status < 300:
-                    self.budget.deposit()
+                    budget.deposit()
                     return outcome
                 if (
                     status == 401
                     and credential is not None
-                    and self.auth is not None
+                    and auth is not None
                     and not reauthenticated
-                    and self.auth.invalidate(credential)
+                    and auth.invalidate(credential)
                 ):
                     # The token was rejected (revoked, or expired early): get a new one
                     # and resend once. A second 401 is an answer, not a reason to loop.
@@ -230,19 +477,25 @@ class Transport:
                 retry_after = parse_retry_after(outcome.retry_after, self.clock.time())
                 delay = self.retry.delay(
                     failure=Failure.STATUS,
-                    retry_safe=safe,
+                    retry_safe=is_retry_safe(method, path),
                     retries_done=retries,
                     status=status,
                     retry_after=retry_after,
                 )
                 reason = f"answered {status}"
+            elif isinstance(outcome, _TooLarge):
+                # Not retried: the same request would get the same body.
+                raise self._too_large(outcome)
             else:
                 delay = self.retry.delay(
-                    failure=outcome.kind, retry_safe=safe, retries_done=retries
+                    failure=outcome.kind,
+                    retry_safe=is_retry_safe(method, path),
+                    retries_done=retries,
                 )
                 reason = outcome.description
-            if delay is None or not self.budget.try_spend():
-                raise self._error(outcome, token_endpoint=token_endpoint)
+            self._check_open()  # closed meanwhile: no retry spent, ClientClosedError
+            if delay is None or not budget.try_spend():
+                raise self._error(outcome, token_endpoint=kind.token_request)
             retries += 1
             logger.info(
                 "%s %s %s; retry %d of at most %d in %.2f s",
@@ -261,30 +514,49 @@ class Transport:
         url: str,
         target: URL,
         params: list[tuple[str, str]] | None,
-        body: bytes | None,
+        body: bytes | Secret[bytes] | None,
         headers: dict[str, str],
-    ) -> Response | _Failed:
+        timeout: aiohttp.ClientTimeout | None,  # noqa: ASYNC109 (aiohttp's own, per attempt)
+    ) -> RawResponse | _Failed | _TooLarge:
         import aiohttp  # already loaded by _get_session: a dictionary lookup
 
-        session, timeout = self._get_session()
+        session, default_timeout = self._get_session()
         try:
             async with session.request(
                 method,
                 target,
                 params=params,
-                data=body,
+                # Revealed here, in the call: no local of this frame holds it.
+                data=body.reveal() if isinstance(body, Secret) else body,
                 headers=headers,
                 allow_redirects=False,
-                timeout=timeout,
+                timeout=timeout or default_timeout,
             ) as answer:
-                content = await answer.read()
-                response = Response(
+                length = answer.content_length
+                limit = self.max_body_size
+                if length is not None and "Content-Encoding" not in answer.headers:
+                    # The common case, checked for the price of two header lookups:
+                    # aiohttp reads exactly the announced length and no more.
+                    if length > limit:
+                        answer.close()
+                        return _TooLarge(method, url, answer.status, length)
+                    content = await answer.read()
+                else:
+                    # Chunked, or compressed (the announced length is not the size of
+                    # what inflates from it): count while reading.
+                    read = await _read_at_most(answer, limit)
+                    if read is None:
+                        answer.close()
+                        return _TooLarge(method, url, answer.status, None)
+                    content = read
+                response = RawResponse(
                     method,
                     url,
                     answer.status,
                     answer.headers.get("Content-Type", ""),
                     content,
                     answer.headers.get("Retry-After"),
+                    answer.headers,
                 )
         except aiohttp.ConnectionTimeoutError as exc:
             failed = (Failure.CONNECT, self._describe(exc, "connecting timed out"), True)
@@ -301,39 +573,54 @@ class Transport:
         return _Failed(method, url, *failed)
 
     def _describe(self, exc: BaseException, what: str) -> str:
-        detail = str(exc)
-        if self.auth is not None:
-            for secret in self.auth.secrets():
-                if secret:
-                    detail = detail.replace(secret, "***")
+        detail = self.secrets.scrub(str(exc))
         name = type(exc).__name__
         return f"{what} ({name}: {detail})" if detail else f"{what} ({name})"
 
-    def _error(self, outcome: Response | _Failed, *, token_endpoint: bool) -> AirbyteError:
+    def _too_large(self, outcome: _TooLarge) -> UnexpectedResponseError:
+        announced = "" if outcome.size is None else f" (it announced {outcome.size} bytes)"
+        return UnexpectedResponseError(
+            f"{outcome.method} {outcome.url} answered {outcome.status} with a body larger than "
+            f"{self.max_body_size} bytes{announced}, which aiobyte does not read: check the "
+            "base URL, or raise AirbyteClient(max_body_size=...) if this answer is legitimate",
+            method=outcome.method,
+            url=outcome.url,
+            status=outcome.status,
+        )
+
+    def _error(self, outcome: RawResponse | _Failed, *, token_endpoint: bool) -> AirbyteError:
+        error: AirbyteError
         if isinstance(outcome, _Failed):
             raise_as = APITimeoutError if outcome.timed_out else APIConnectionError
-            return raise_as(
+            error = raise_as(
                 f"{outcome.method} {outcome.url}: {outcome.description}",
                 method=outcome.method,
                 url=outcome.url,
             )
-        return error_from_response(
-            method=outcome.method,
-            url=outcome.url,
-            status=outcome.status,
-            content_type=outcome.content_type,
-            body=outcome.body,
-            base_url=self.base_url,
-            retry_after=parse_retry_after(outcome.retry_after, self.clock.time()),
-            token_endpoint=token_endpoint,
-        )
+        else:
+            error = error_from_response(
+                method=outcome.method,
+                url=outcome.url,
+                status=outcome.status,
+                content_type=outcome.content_type,
+                # A server may echo the request: no secret goes into the error.
+                body=self.secrets.scrub_bytes(outcome.body),
+                base_url=self.base_url,
+                retry_after=parse_retry_after(outcome.retry_after, self.clock.time()),
+                token_endpoint=token_endpoint,
+            )
+        self.secrets.scrub_error(error)
+        return error
 
-    def decode(self, response: Response, model: Any, *, quote: bool = True) -> Any:
+    def decode(self, response: RawResponse, model: Any, *, quote: bool = True) -> Any:
         """The body of a successful answer as ``model``, or a clear error."""
         try:
             return decoder(model).decode(response.body)
         except msgspec.DecodeError as exc:
             problem = str(exc)
+        except RecursionError:
+            # msgspec's guard against JSON nested deeper than the interpreter's stack.
+            problem = "JSON nested too deeply"
         name = _model_name(model)
         where = f"{response.method} {response.url} answered {response.status}"
         if looks_like_html(response.content_type, response.body):
@@ -342,16 +629,45 @@ class Transport:
         else:
             message = f"{where} with a body that does not decode as {name}: {problem}"
             if quote:
-                message += f". The body starts: {excerpt(response.body)!r}"
+                body = self.secrets.scrub_bytes(response.body)
+                message += f". The body starts: {excerpt(body)!r}"
             return_html = False
         raise UnexpectedResponseError(
-            message,
+            self.secrets.scrub(message),
             method=response.method,
             url=response.url,
             status=response.status,
             model=name,
             is_html=return_html,
         )
+
+
+def _closed_error() -> ClientClosedError:
+    return ClientClosedError(
+        "this AirbyteClient is closed; create a new one (or use it inside "
+        "'async with AirbyteClient(...) as client:')"
+    )
+
+
+def _no_silent_resend(session: aiohttp.ClientSession) -> None:
+    # aiohttp (3.10 and later) resends a GET, PUT or DELETE once, at once, when the
+    # connection drops before the answer's headers: a request the retry policy and the
+    # budget never see. Its own test client turns that off with this attribute (3.11 and
+    # later); aiobyte does the same, so that every resend is the policy's decision.
+    if getattr(session, "_retry_connection", False):
+        session._retry_connection = False
+
+
+async def _read_at_most(answer: aiohttp.ClientResponse, limit: int) -> bytes | None:
+    """The whole (decompressed) body, or None as soon as it grows past ``limit`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in answer.content.iter_any():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _model_name(model: Any) -> str:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from . import _config
@@ -22,8 +24,10 @@ __all__ = [
     "check_datetime",
     "check_enum",
     "check_int_id",
+    "check_json",
     "check_name",
     "check_page_size",
+    "check_segment",
     "check_uuid",
     "check_uuids",
 ]
@@ -71,6 +75,65 @@ def check_name(value: Any, argument: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{argument} must be a non-empty string; got {value!r}")
     return value
+
+
+def check_segment(value: Any, argument: str) -> str:
+    """A non-empty string for a path segment: not ``.`` or ``..``, which every server
+    and proxy reads as "this folder" and "the folder above", not as a name."""
+    check_name(value, argument)
+    if value in (".", ".."):
+        raise ValueError(f"{argument} cannot be {value!r}: in a URL path it names no item")
+    return str(value)
+
+
+_BYTES = "bytes would be sent as base64 text; decode them to a str"
+_SET = "a set would be sent as a list in no fixed order; give a list"
+_NOT_JSON: dict[type, str] = {bytes: _BYTES, bytearray: _BYTES, set: _SET, frozenset: _SET}
+
+
+def check_json(value: Any, argument: str) -> None:
+    """Refuse what JSON cannot carry faithfully, naming where it is.
+
+    ``configuration.replication.max_lag``: msgspec would send NaN and infinity as
+    ``null``, bytes as base64, a set as a list and a naive datetime as a string
+    without a zone, so the server would store something other than what was given.
+    Accepted: dicts with string keys, lists and tuples, strings, booleans, integers,
+    finite floats and decimals, None, timezone-aware datetimes, dates, UUIDs and
+    enums of strings or integers. The walk is a loop: any depth is fine.
+    """
+    stack: list[tuple[Any, str]] = [(value, argument)]
+    while stack:
+        item, path = stack.pop()
+        if item is None or isinstance(item, (str, bool, int, uuid.UUID)):
+            continue
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    raise ValueError(
+                        f"{path} has the key {key!r} ({type(key).__name__}); JSON keys are "
+                        "strings, and the server would give back a different key"
+                    )
+                where = f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]"
+                stack.append((child, where))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((child, f"{path}[{i}]") for i, child in enumerate(item))
+        elif isinstance(item, (float, Decimal)):
+            if not (item.is_finite() if isinstance(item, Decimal) else math.isfinite(item)):
+                raise ValueError(f"{path} is {item!r}, which JSON has no number for")
+        elif isinstance(item, (dt.datetime, dt.time)):
+            if item.tzinfo is None:
+                raise ValueError(
+                    f"{path} is a {type(item).__name__} without a timezone, which would be "
+                    "sent as a local time the server cannot place; give tzinfo= or a string"
+                )
+        elif not (
+            isinstance(item, dt.date)
+            or (isinstance(item, enum.Enum) and isinstance(item.value, (str, int)))
+        ):
+            hint = _NOT_JSON.get(
+                type(item), "give JSON values: dict, list, str, int, float, bool or None"
+            )
+            raise ValueError(f"{path} is of type {type(item).__name__}: {hint}")
 
 
 def check_page_size(value: Any) -> int:

@@ -12,8 +12,9 @@ import msgspec
 from .. import _config
 from .._codec import encode
 from .._pagination import PageBody, Pager, parse_cursor
-from .._transport import Transport
-from .._validate import check_page_size, check_uuids
+from .._secrets import Secret
+from .._transport import RequestOptions, Transport
+from .._validate import check_json, check_page_size, check_uuids
 
 __all__ = ["Params", "Resource", "as_model", "configuration_arg", "segment"]
 
@@ -56,10 +57,13 @@ def segment(value: str) -> str:
 
 
 def configuration_arg(value: Any, argument: str = "configuration") -> dict[str, Any]:
-    """A connector configuration: any mapping, sent as it is (nested values untouched)."""
+    """A connector configuration: any mapping of JSON values, sent as it is (nested
+    values untouched); ``ValueError`` naming the key path of a value JSON cannot carry."""
     if not isinstance(value, Mapping):
         raise ValueError(f"{argument} must be a mapping (a dict); got {type(value).__name__}")
-    return dict(value)
+    configuration = dict(value)
+    check_json(configuration, argument)
+    return configuration
 
 
 def as_model(model: type[M], value: Any, argument: str) -> M:
@@ -83,8 +87,10 @@ def as_model(model: type[M], value: Any, argument: str) -> M:
 class Resource:
     """Base of the resource namespaces (``client.sources``, ``client.jobs``, ...)."""
 
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, options: RequestOptions | None = None) -> None:
         self._transport = transport
+        #: What a view of the client (``with_options``) changes for these calls.
+        self._options = options
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._transport.base_url}>"
@@ -97,15 +103,14 @@ class Resource:
         *,
         params: Params | None = None,
         body: Any = None,
-        retry_safe: bool | None = None,
     ) -> T:
         transport = self._transport
         response = await transport.request(
             method,
             path,
             params=params.items if params is not None else None,
-            body=None if body is None else encode(body),
-            retry_safe=retry_safe,
+            body=None if body is None else Secret(encode(body)),  # (it may hold passwords)
+            options=self._options,
         )
         result: T = transport.decode(response, model)
         return result
@@ -117,7 +122,8 @@ class Resource:
             method,
             path,
             params=params.items if params is not None else None,
-            body=None if body is None else encode(body),
+            body=None if body is None else Secret(encode(body)),  # (it may hold passwords)
+            options=self._options,
         )
 
     def _pager(
@@ -133,13 +139,13 @@ class Resource:
         """A pager over a paginated list endpoint; arguments are checked now, not later."""
         size = check_page_size(page_size)
         start = parse_cursor(cursor)
-        transport = self._transport
+        transport, options = self._transport, self._options
         query = list(params.items)
         body_type = PageBody[model]  # type: ignore[valid-type]
 
         async def fetch(offset: int, limit: int | None) -> PageBody[Any]:
             page_query = [*query, ("limit", str(limit)), ("offset", str(offset))]
-            response = await transport.request("GET", path, params=page_query)
+            response = await transport.request("GET", path, params=page_query, options=options)
             decoded: PageBody[Any] = transport.decode(response, body_type)
             return decoded
 
@@ -153,12 +159,12 @@ class Resource:
         The items are the answer's ``key`` array (``{"data": [...]}``, or e.g.
         ``{"applications": [...]}``), or the answer itself with ``key=None`` (a bare array).
         """
-        transport = self._transport
+        transport, options = self._transport, self._options
         query = list(params.items) if params is not None else []
         body_type = _list_body(model, key)  # type: ignore[arg-type]
 
         async def fetch(offset: int, limit: int | None) -> PageBody[Any]:
-            response = await transport.request("GET", path, params=query)
+            response = await transport.request("GET", path, params=query, options=options)
             decoded = transport.decode(response, body_type)
             if key is None:
                 return PageBody(data=decoded)

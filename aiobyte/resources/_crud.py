@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .._types import Id
-from .._validate import check_enum, check_name, check_uuid
+from .._validate import check_enum, check_name, check_segment, check_uuid
 from ..models import UNSET, ActorType, UnsetType
 from ._base import Resource, configuration_arg, segment
 
@@ -69,7 +69,7 @@ def oauth_credentials_body(
 def oauth_credentials_path(base: str, actor_type: Any, name: Any) -> str:
     """``{base}/oauthCredentials/{actorType}/{name}``, both checked."""
     kind = check_enum(ActorType, actor_type, "actor_type")
-    return f"{base}/oauthCredentials/{segment(kind.value)}/{segment(check_name(name, 'name'))}"
+    return f"{base}/oauthCredentials/{segment(kind.value)}/{segment(check_segment(name, 'name'))}"
 
 
 class Items(Resource, Generic[M]):
@@ -117,7 +117,5 @@ class Switchable(DeletableWithAnswer[M]):
         body = self._patch_model(
             name=optional_name(name, "name"), enabled=optional_bool(enabled, "enabled")
         )
-        result: M = await self._call(
-            "PATCH", self._item_path(item_id), self._model, body=body, retry_safe=True
-        )
+        result: M = await self._call("PATCH", self._item_path(item_id), self._model, body=body)
         return result

@@ -4,62 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-import msgspec
-
-from .._auth import AccessToken
-from .._codec import encode
+from .._auth import AccessToken, request_token
 from .._pagination import Pager
-from .._transport import Transport
+from .._secrets import Secret
 from .._types import Id
-from .._validate import check_name
+from .._validate import check_name, check_segment
 from ..models import ApplicationCreate, ApplicationRead
 from ._base import segment
 from ._crud import DeletableWithAnswer
 
-__all__ = ["Applications", "request_token"]
-
-
-class _TokenAnswer(msgspec.Struct, frozen=True):
-    # The token endpoint speaks snake_case, and older self-managed versions send
-    # `access_token` alone.
-    access_token: str
-    token_type: str | None = None
-    expires_in: float | str | None = None
-
-
-async def request_token(
-    transport: Transport, client_id: str, client_secret: str, *, limited: bool
-) -> AccessToken:
-    """Exchange client credentials for an access token.
-
-    The body is JSON (some self-managed versions refuse a form) and names the grant
-    both ways: Airbyte's own wire format says ``grant-type``, the spec's ``required``
-    list says ``grant_type``, and the server ignores the key it does not know.
-    """
-    body = encode(
-        {
-            "client_id": client_id,
-            "client_secret": client_secret,
-            "grant-type": "client_credentials",
-            "grant_type": "client_credentials",
-        }
-    )
-    response = await transport.request(
-        "POST",
-        "/applications/token",
-        body=body,
-        authenticated=False,
-        limited=limited,
-        retry_safe=True,  # asking for a token twice has no lasting effect
-        token_endpoint=True,
-    )
-    answer: _TokenAnswer = transport.decode(response, _TokenAnswer, quote=False)
-    expires_in: float | None
-    try:
-        expires_in = None if answer.expires_in is None else float(answer.expires_in)
-    except ValueError:
-        expires_in = None
-    return AccessToken(answer.access_token, expires_in, answer.token_type or "Bearer")
+__all__ = ["Applications"]
 
 
 class Applications(DeletableWithAnswer[ApplicationRead]):
@@ -72,7 +26,7 @@ class Applications(DeletableWithAnswer[ApplicationRead]):
     def _item_path(self, item_id: Id) -> str:
         # The spec types application ids as plain strings (no UUID format).
         text = str(item_id) if isinstance(item_id, uuid.UUID) else item_id
-        return f"{self._path}/{segment(check_name(text, self._id_name))}"
+        return f"{self._path}/{segment(check_segment(text, self._id_name))}"
 
     def list(self) -> Pager[ApplicationRead]:
         """The user's applications (answered at once, as ``{"applications": [...]}``)."""
@@ -85,13 +39,17 @@ class Applications(DeletableWithAnswer[ApplicationRead]):
         return await self._call("POST", self._path, ApplicationRead, body=body)
 
     async def token(self, *, client_id: str, client_secret: str) -> AccessToken:
-        """An access token for an application's credentials.
+        """An access token for an application's credentials (the request the client's
+        own token cache makes, retried from the token requests' own budget).
 
-        Raises ``AuthenticationError`` when the server refuses them.
+        Raises ``AuthenticationError`` when the server refuses them,
+        ``UnexpectedResponseError`` when its token cannot be sent in a header.
         """
+        if not isinstance(client_secret, str) or not client_secret:
+            raise ValueError("client_secret must be a non-empty string")  # never echoed
+        secret = Secret(client_secret)
+        del client_secret  # from here on only masked: no frame local shows it
+        self._transport.secrets.learn(secret.reveal())
         return await request_token(
-            self._transport,
-            check_name(client_id, "client_id"),
-            check_name(client_secret, "client_secret"),
-            limited=True,
+            self._transport, check_name(client_id, "client_id"), secret, limited=True
         )

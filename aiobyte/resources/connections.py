@@ -172,7 +172,7 @@ class Connections(Resource):
             )
         )
         path = f"/connections/{check_uuid(connection_id, 'connection_id')}"
-        return await self._call("PATCH", path, Connection, body=body, retry_safe=True)
+        return await self._call("PATCH", path, Connection, body=body)
 
     async def delete(self, connection_id: Id, /) -> None:
         """Delete a connection."""

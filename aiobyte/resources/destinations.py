@@ -85,6 +85,4 @@ class Destinations(Connectors[Destination]):
             ),
             resource_allocation=allocation_arg(resource_allocation),
         )
-        return await self._call(
-            "PATCH", self._item_path(destination_id), Destination, body=body, retry_safe=True
-        )
+        return await self._call("PATCH", self._item_path(destination_id), Destination, body=body)

@@ -43,9 +43,7 @@ class Embedded(Resource):
         """
         body = EmbeddedScopedTokenRequest(workspace_id=check_uuid(workspace_id, "workspace_id"))
         # Issuing a token changes nothing on the server: safe to ask again.
-        return await self._call(
-            "POST", "/embedded/scoped_token", EmbeddedScopedToken, body=body, retry_safe=True
-        )
+        return await self._call("POST", "/embedded/scoped_token", EmbeddedScopedToken, body=body)
 
     def list_organizations(self) -> Pager[EmbeddedOrganizationListItem]:
         """The organizations the user may run Embedded for, with the user's permission in

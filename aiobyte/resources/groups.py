@@ -75,9 +75,7 @@ class Groups(Deletable[Group]):
             name=optional_name(name, "name"),
             description=_description(description),
         )
-        return await self._call(
-            "PATCH", self._item_path(group_id), Group, body=body, retry_safe=True
-        )
+        return await self._call("PATCH", self._item_path(group_id), Group, body=body)
 
     def list_members(
         self, group_id: str, /, *, page_size: int = 100, cursor: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._transport import PUBLIC
 from ._base import Resource
 
 __all__ = ["Health"]
@@ -15,5 +16,5 @@ class Health(Resource):
 
         Needs no credentials.
         """
-        await self._transport.request("GET", "/health", authenticated=False)
+        await self._transport.request("GET", "/health", kind=PUBLIC, options=self._options)
         return True

@@ -22,7 +22,7 @@ from .._errors import (
     RateLimitError,
 )
 from .._pagination import Pager
-from .._transport import Transport
+from .._transport import RequestOptions, Transport
 from .._types import Id
 from .._validate import check_datetime, check_enum, check_int_id, check_uuid
 from ..models import Job, JobCreate, JobStatus, JobType
@@ -140,8 +140,8 @@ class Jobs(Resource):
     ``aiobyte/resources/_watcher.py``.
     """
 
-    def __init__(self, transport: Transport) -> None:
-        super().__init__(transport)
+    def __init__(self, transport: Transport, options: RequestOptions | None = None) -> None:
+        super().__init__(transport, options)
         self._watcher = JobWatcher(self, transport.clock.monotonic)
         #: Whether many concurrent waits share list calls (True) or each poll is a
         #: ``GET /jobs/{jobId}`` (False). Either way every wait ends with its job.

@@ -71,6 +71,4 @@ class Permissions(Deletable[Permission]):
         body = PermissionUpdate(
             permission_type=check_enum(PermissionType, permission_type, "permission_type")
         )
-        return await self._call(
-            "PATCH", self._item_path(permission_id), Permission, body=body, retry_safe=True
-        )
+        return await self._call("PATCH", self._item_path(permission_id), Permission, body=body)

@@ -97,9 +97,7 @@ class Sources(Connectors[Source]):
             secret_id=secret_id,
             resource_allocation=allocation_arg(resource_allocation),
         )
-        return await self._call(
-            "PATCH", self._item_path(source_id), Source, body=body, retry_safe=True
-        )
+        return await self._call("PATCH", self._item_path(source_id), Source, body=body)
 
     async def initiate_oauth(
         self,

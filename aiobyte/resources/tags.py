@@ -44,6 +44,4 @@ class Tags(Deletable[TagResponse]):
     async def update(self, tag_id: str, /, *, name: str, color: str) -> TagResponse:
         """Rename and recolour a tag (PATCH; the API requires both)."""
         body = TagPatch(name=check_name(name, "name"), color=check_name(color, "color"))
-        return await self._call(
-            "PATCH", self._item_path(tag_id), TagResponse, body=body, retry_safe=True
-        )
+        return await self._call("PATCH", self._item_path(tag_id), TagResponse, body=body)

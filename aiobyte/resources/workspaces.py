@@ -89,7 +89,7 @@ class Workspaces(Deletable[Workspace]):
             region_id=optional_uuid(region_id, "region_id"),
         )
         path = self._item_path(workspace_id)
-        return await self._call("PATCH", path, Workspace, body=body, retry_safe=True)
+        return await self._call("PATCH", path, Workspace, body=body)
 
     async def set_oauth_credentials(
         self,

@@ -37,7 +37,19 @@ def test_jwt_claims() -> None:
         ("opaque", None, 180.0),  # neither: the documented three minutes
         ("opaque", 0, 180.0),
         (jwt(exp=NOW - 100, iat=NOW - 280), None, 180.0),  # our clock ahead of the issuer's
-        (jwt(exp=NOW - 5), None, 0.0),
+        # exp already past and no iat says nothing usable: not "refresh before every
+        # request", but expires_in or the default (a real expiry gets a 401)
+        (jwt(exp=NOW - 5), None, 180.0),
+        (jwt(exp=NOW - 5), 600, 600.0),
+        # absurd lifetimes are capped at a day
+        ("opaque", 1e308, 86_400.0),
+        ("opaque", float("inf"), 86_400.0),
+        (jwt(exp=1e308), None, 86_400.0),
+        (jwt(exp=10**400), None, 86_400.0),
+        (jwt(exp=float("inf")), 300, 300.0),
+        (jwt(exp=float("nan")), None, 180.0),
+        ("opaque", float("nan"), 180.0),
+        (jwt(exp=True), None, 180.0),  # not a number
     ],
 )
 def test_token_lifetime(token: str, expires_in: float | None, expected: float) -> None:

@@ -32,11 +32,20 @@ def test_parse_retry_after(value: str | None, expected: float | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("method", "safe"),
-    [("GET", True), ("put", True), ("DELETE", True), ("POST", False), ("PATCH", False)],
+    ("method", "path", "safe"),
+    [
+        ("GET", "/sources", True),
+        ("put", "/sources/x", True),
+        ("DELETE", "/jobs/1", True),
+        ("PATCH", "/connections/x", True),
+        ("POST", "/jobs", False),
+        ("POST", "/sources", False),
+        ("POST", "/applications/token", True),
+        ("POST", "/embedded/scoped_token", True),
+    ],
 )
-def test_retry_safety_by_method(method: str, safe: bool) -> None:
-    assert is_retry_safe(method) is safe
+def test_retry_safety_is_one_table(method: str, path: str, safe: bool) -> None:
+    assert is_retry_safe(method, path) is safe
 
 
 def fixed(jitter: float = 0.5) -> RetryPolicy:
