@@ -16,10 +16,13 @@ and metric key: add yours there too.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
+import _configs
 import _worker
+import connectors as typed_connectors  # scenario (g'): its own module
 from correctness import measure_correctness
 from harness import (
     CORRECTNESS_PAGE_SIZE,
@@ -28,13 +31,27 @@ from harness import (
     TOKEN_LATENCY,
     Context,
     Metric,
+    Outcome,
     Scenario,
     Settings,
     Summaries,
     _ratio,
+    _rotation,
     measure_startup,
     measure_workers,
 )
+
+# scenario (g') (``connectors.scenario``) is built from this module's names
+__all__ = [
+    "Metric",
+    "Outcome",
+    "Scenario",
+    "_configs",
+    "_rotation",
+    "_whole",
+    "_zero",
+    "scenarios",
+]
 
 
 def _params_decode(ctx: Context) -> dict[str, Any]:
@@ -352,4 +369,5 @@ def scenarios(settings: Settings) -> list[Scenario]:
             ),
             measure_correctness,
         ),
+        typed_connectors.scenario(sys.modules[__name__]),
     ]

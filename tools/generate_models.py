@@ -34,7 +34,8 @@ How the spec becomes Python (the rules, in the order they are applied):
   request fields that are not required default to ``UNSET`` (not sent).
 - Gaps. A schema the spec references but does not define comes from ``MISSING_SCHEMAS``
   (what the server sends); it gets a class but no ``SCHEMA_NAMES`` entry.
-- Secrets. Attributes in ``SECRET_FIELDS`` are masked in the class's ``repr``.
+- Secrets. Attributes in ``SECRET_FIELDS`` are masked in the class's ``repr``, and so are
+  the secrets inside the connector configurations of ``CONFIGURATION_FIELDS``.
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ MISSING_SCHEMAS: dict[str, dict[str, Any]] = {
 #: log lines and tracebacks that show the object).
 SECRET_FIELDS: dict[str, tuple[str, ...]] = {
     "ApplicationRead": ("client_secret",),
+    "ApplicationTokenRequestWithGrant": ("client_secret",),
     "DataplaneCreateResponseBody": ("client_secret",),
     "EmbeddedScopedTokenResponse": ("token",),
     "EmbeddedWidgetResponse": ("token",),
@@ -150,9 +152,29 @@ UNEXPORTED_SCHEMAS: dict[str, str] = {
     "PublicAccessTokenResponse": "the token cache decodes the token answer itself",
 }
 
+#: Spec schema -> attributes holding a connector configuration, with the kind of connector
+#: (``None``: the object's ``actor_type`` says). Their secrets (what the connector's schema
+#: marks ``airbyte_secret``, and keys named like secrets) are masked in the ``repr``; see
+#: ``aiobyte.connectors.mask_configuration``, the one source of truth for what is secret.
+CONFIGURATION_FIELDS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "SourceResponse": (("configuration", "source"),),
+    "SourceCreateRequest": (("configuration", "source"),),
+    "SourcePatchRequest": (("configuration", "source"),),
+    "SourcePutRequest": (("configuration", "source"),),
+    "DestinationResponse": (("configuration", "destination"),),
+    "DestinationCreateRequest": (("configuration", "destination"),),
+    "DestinationPatchRequest": (("configuration", "destination"),),
+    "DestinationPutRequest": (("configuration", "destination"),),
+    "InitiateOauthRequest": (("oauth_input_configuration", "source"),),
+    "WorkspaceOAuthCredentialsRequest": (("configuration", None),),
+    "OrganizationOAuthCredentialsRequest": (("configuration", None),),
+    "ConfiguredStreamMapper": (("mapper_configuration", None),),
+}
+
 #: Names the generated module defines or imports itself.
 RESERVED_NAMES = frozenset(
     {"Any", "Model", "OpenEnum", "Request", "Response", "UNSET", "UnsetType", "enum", "msgspec"}
+    | {"masked_repr"}
     | {"SCHEMA_NAMES", "ALIAS_SCHEMAS"}
 )
 
@@ -163,15 +185,6 @@ SHADOWING = frozenset({"Any", "None", "bool", "dict", "float", "int", "list", "s
 #: not inherit ``frozen``/``kw_only`` through msgspec's ``dataclass_transform``, and without
 #: them mypy rejects required fields after optional ones and frozen bases.
 CLASS_KEYWORDS = {"Response": ", frozen=True, kw_only=True", "Request": ", kw_only=True"}
-
-#: The helper behind the ``__repr__`` of classes with ``SECRET_FIELDS``.
-REPR_WITHOUT = '''def _repr_without(obj: msgspec.Struct, secrets: tuple[str, ...]) -> str:
-    """``repr(obj)`` with the values of the ``secrets`` attributes masked."""
-    fields = ", ".join(
-        f"{name}={'***' if name in secrets else repr(getattr(obj, name))}"
-        for name in obj.__struct_fields__
-    )
-    return f"{type(obj).__name__}({fields})"'''
 
 SCHEMA_PREFIX = "#/components/schemas/"
 RESPONSE_PREFIX = "#/components/responses/"
@@ -647,6 +660,8 @@ class Generator:
         out.append("import msgspec")
         out.append("")
         base_imports = ["UNSET", "OpenEnum", "Request", "Response", "UnsetType"]
+        if any(s in SECRET_FIELDS or s in CONFIGURATION_FIELDS for c in structs for s in c.schemas):
+            base_imports.append("masked_repr")
         out.append(f"from aiobyte.models._base import {', '.join(base_imports)}")
         out.append("")
         out.append("__all__ = [")
@@ -654,8 +669,6 @@ class Generator:
         for name in sorted([*exported, "ALIAS_SCHEMAS", "SCHEMA_NAMES"]):
             out.append(f"    {py_str(name)},")
         out.append("]")
-        if any(s in SECRET_FIELDS for c in structs for s in c.schemas):
-            out.extend(["", "", *REPR_WITHOUT.splitlines()])
         for model in [*enums, *structs]:
             out.append("")
             out.append("")
@@ -715,12 +728,21 @@ class Generator:
         for f in model.fields:
             lines.extend(self._render_field(model, f))
         secrets = [a for s in model.schemas for a in SECRET_FIELDS.get(s, ())]
-        if secrets:
-            names = "".join(f"{py_str(a)}, " for a in secrets).rstrip()  # ("a",) or ("a", "b")
+        configurations = [c for s in model.schemas for c in CONFIGURATION_FIELDS.get(s, ())]
+        if secrets or configurations:
+            args = []
+            if secrets:
+                names = "".join(f"{py_str(a)}, " for a in secrets).rstrip()  # ("a",), ("a", "b")
+                args.append(f"secrets=({names})")
+            if configurations:
+                pairs = ", ".join(
+                    f"{py_str(a)}: {py_str(k) if k else 'None'}" for a, k in configurations
+                )
+                args.append(f"configurations={{{pairs}}}")
             lines += [
                 "",
                 "    def __repr__(self) -> str:",
-                f"        return _repr_without(self, ({names}))",
+                f"        return masked_repr(self, {', '.join(args)})",
             ]
         return lines
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import msgspec
 
-from aiobyte.models._base import UNSET, OpenEnum, Request, Response, UnsetType
+from aiobyte.models._base import UNSET, OpenEnum, Request, Response, UnsetType, masked_repr
 
 __all__ = [
     "ALIAS_SCHEMAS",
@@ -145,15 +145,6 @@ __all__ = [
     "WorkspaceOAuthCredentials",
     "WorkspaceUpdate",
 ]
-
-
-def _repr_without(obj: msgspec.Struct, secrets: tuple[str, ...]) -> str:
-    """``repr(obj)`` with the values of the ``secrets`` attributes masked."""
-    fields = ", ".join(
-        f"{name}={'***' if name in secrets else repr(getattr(obj, name))}"
-        for name in obj.__struct_fields__
-    )
-    return f"{type(obj).__name__}({fields})"
 
 
 class ActorType(str, enum.Enum):
@@ -451,7 +442,7 @@ class ApplicationRead(Response, frozen=True, kw_only=True):
     created_at: int | None = None
 
     def __repr__(self) -> str:
-        return _repr_without(self, ("client_secret",))
+        return masked_repr(self, secrets=("client_secret",))
 
 
 class ApplicationReadList(Response, frozen=True, kw_only=True):
@@ -471,6 +462,9 @@ class ApplicationTokenRequestWithGrant(Request, kw_only=True):
     client_secret: str = msgspec.field(name="client_secret")
     grant_type: str = msgspec.field(name="grant-type")
 
+    def __repr__(self) -> str:
+        return masked_repr(self, secrets=("client_secret",))
+
 
 class ConfiguredStreamMapper(Response, frozen=True, kw_only=True):
     """The ``ConfiguredStreamMapper`` object.
@@ -482,6 +476,9 @@ class ConfiguredStreamMapper(Response, frozen=True, kw_only=True):
     id: str | None = None
     type: StreamMapperType | None = None
     mapper_configuration: dict[str, Any] = msgspec.field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"mapper_configuration": None})
 
 
 class Connection(Response, frozen=True, kw_only=True):
@@ -657,7 +654,7 @@ class DataplaneCreated(Response, frozen=True, kw_only=True):
     client_secret: str | None = None
 
     def __repr__(self) -> str:
-        return _repr_without(self, ("client_secret",))
+        return masked_repr(self, secrets=("client_secret",))
 
 
 class DataplanePatch(Request, kw_only=True):
@@ -745,6 +742,9 @@ class Destination(Response, frozen=True, kw_only=True):
     created_at: int | None = None
     resource_allocation: ScopedResourceRequirements | None = None
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "destination"})
+
 
 class DestinationCreate(Request, kw_only=True):
     """Request body ``DestinationCreateRequest``.
@@ -764,6 +764,9 @@ class DestinationCreate(Request, kw_only=True):
     configuration: dict[str, Any]
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "destination"})
+
 
 class DestinationPatch(Request, kw_only=True):
     """Request body ``DestinationPatchRequest``.
@@ -778,6 +781,9 @@ class DestinationPatch(Request, kw_only=True):
     configuration: dict[str, Any] | UnsetType = UNSET
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "destination"})
+
 
 class DestinationPut(Request, kw_only=True):
     """Request body ``DestinationPutRequest``.
@@ -791,6 +797,9 @@ class DestinationPut(Request, kw_only=True):
     name: str
     configuration: dict[str, Any]
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
+
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "destination"})
 
 
 class DestinationsPage(Response, frozen=True, kw_only=True):
@@ -833,7 +842,7 @@ class EmbeddedScopedToken(Response, frozen=True, kw_only=True):
     token: str | None = None
 
     def __repr__(self) -> str:
-        return _repr_without(self, ("token",))
+        return masked_repr(self, secrets=("token",))
 
 
 class EmbeddedScopedTokenRequest(Request, kw_only=True):
@@ -848,7 +857,7 @@ class EmbeddedWidget(Response, frozen=True, kw_only=True):
     token: str | None = None
 
     def __repr__(self) -> str:
-        return _repr_without(self, ("token",))
+        return masked_repr(self, secrets=("token",))
 
 
 class EmbeddedWidgetRequest(Request, kw_only=True):
@@ -1110,6 +1119,9 @@ class InitiateOauth(Request, kw_only=True):
     requested_scopes: list[str] | UnsetType = UNSET
     requested_optional_scopes: list[str] | UnsetType = UNSET
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"oauth_input_configuration": "source"})
+
 
 class Job(Response, frozen=True, kw_only=True):
     """Provides details of a single job.
@@ -1213,6 +1225,9 @@ class OrganizationOAuthCredentials(Request, kw_only=True):
     name: str
     configuration: dict[str, Any]
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": None})
+
 
 class OrganizationsList(Response, frozen=True, kw_only=True):
     """List/Array of multiple organizations.
@@ -1295,7 +1310,7 @@ class PublicAccessToken(Response, frozen=True, kw_only=True):
     expires_in: int | None = msgspec.field(default=None, name="expires_in")
 
     def __repr__(self) -> str:
-        return _repr_without(self, ("access_token",))
+        return masked_repr(self, secrets=("access_token",))
 
 
 class RedirectUrl(Response, frozen=True, kw_only=True):
@@ -1437,6 +1452,9 @@ class Source(Response, frozen=True, kw_only=True):
     created_at: int | None = None
     resource_allocation: ScopedResourceRequirements | None = None
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "source"})
+
 
 class SourceCreate(Request, kw_only=True):
     """Request body ``SourceCreateRequest``.
@@ -1457,6 +1475,9 @@ class SourceCreate(Request, kw_only=True):
     secret_id: str | UnsetType = UNSET
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "source"})
+
 
 class SourcePatch(Request, kw_only=True):
     """Request body ``SourcePatchRequest``.
@@ -1473,6 +1494,9 @@ class SourcePatch(Request, kw_only=True):
     secret_id: str | UnsetType = UNSET
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
 
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "source"})
+
 
 class SourcePut(Request, kw_only=True):
     """Request body ``SourcePutRequest``.
@@ -1485,6 +1509,9 @@ class SourcePut(Request, kw_only=True):
     name: str
     configuration: dict[str, Any]
     resource_allocation: ScopedResourceRequirements | UnsetType = UNSET
+
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": "source"})
 
 
 class SourcesPage(Response, frozen=True, kw_only=True):
@@ -1699,6 +1726,9 @@ class WorkspaceOAuthCredentials(Request, kw_only=True):
     actor_type: ActorType
     name: str
     configuration: dict[str, Any]
+
+    def __repr__(self) -> str:
+        return masked_repr(self, configurations={"configuration": None})
 
 
 class WorkspaceUpdate(Request, kw_only=True):

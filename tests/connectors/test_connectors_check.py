@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from typing import Literal
 
 import pytest
@@ -115,6 +116,7 @@ def test_the_connector_a_configuration_names() -> None:
     assert postgres_id == "decd338e-5647-4c0b-adf4-da0e75f5a750"
     assert connectors.connector_of("source", {}, postgres_id) == "postgres"
     assert connectors.connector_of("source", {}, postgres_id.upper()) == "postgres"
+    assert connectors.connector_of("source", {}, uuid.UUID(postgres_id)) == "postgres"
     assert connectors.connector_of("destination", {}, postgres_id) is None
     assert (
         connectors.connector_for_definition("destination", "00000000-0000-0000-0000-000000000000")
@@ -154,3 +156,15 @@ def test_masking_keeps_the_shape_and_hides_every_secret() -> None:
         "url": "https://x",
         "flag": True,
     }
+
+
+def test_any_schema_in_the_description_form_can_be_checked() -> None:
+    ssl = connectors.description("source", "postgres")["properties"]["ssl_mode"]
+    assert connectors.check_against(ssl, {"mode": "require"}) == []
+    assert connectors.check_against(ssl, {"mode": "verify-ca"}, path="ssl") == [
+        "ssl.ca_certificate: required"
+    ]
+    body = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    assert connectors.check_against(body, {"name": 1}, path="body") == [
+        "body.name: expected a string, got 1"
+    ]
