@@ -35,10 +35,9 @@ from ._fanout import Failure, FanOut, FanOutError, Outcome, Success, fan_out
 from ._pagination import Page, Pager
 from ._retry import RetryBudget, RetryPolicy
 from ._transport import RawResponse, Timeouts
+from ._version import __version__
 from .models import UNSET, UnsetType
 from .resources.jobs import FINAL_STATUSES, JobSummary
-
-__version__ = "0.1.0"
 
 __all__ = [
     "FINAL_STATUSES",

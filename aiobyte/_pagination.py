@@ -4,7 +4,7 @@
 is iterated (``async for item in pager``), paged (``async for page in pager.pages()``)
 or awaited (``await pager`` gives the first page).
 
-How the next page is found, and why (NOTES.md has the server's side):
+How the next page is found, and why (the server's side: ../shared/airbyte-api/NOTES.md):
 
 - The server's ``next`` link is the cursor, but it is never requested as given: on
   self-managed installs it names a host from the server's configuration (often an

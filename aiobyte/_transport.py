@@ -55,6 +55,7 @@ from ._errors import (
 )
 from ._retry import Failure, RetryBudget, RetryPolicy, is_retry_safe, parse_retry_after
 from ._secrets import MaskedHeaders, Secret, Secrets
+from ._version import __version__
 
 __all__ = [
     "API",
@@ -72,8 +73,6 @@ logger = logging.getLogger("aiobyte")
 
 if TYPE_CHECKING:
     import aiohttp
-
-_VERSION = "0.1.0"
 
 # Binding a transport to its event loop happens once; the lock makes two threads that
 # both use a fresh client agree on which of them got it.
@@ -99,7 +98,7 @@ def user_agent() -> str:
     import aiohttp
 
     return (
-        f"aiobyte/{_VERSION} aiohttp/{aiohttp.__version__} "
+        f"aiobyte/{__version__} aiohttp/{aiohttp.__version__} "
         f"{platform.python_implementation()}/{platform.python_version()}"
     )
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from . import _config
-from .models._base import OpenEnum
+from .models._base import UNSET, OpenEnum
 
 __all__ = [
     "check_datetime",
@@ -30,6 +30,9 @@ __all__ = [
     "check_segment",
     "check_uuid",
     "check_uuids",
+    "optional_bool",
+    "optional_name",
+    "optional_uuid",
 ]
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -176,3 +179,24 @@ def check_datetime(value: Any, argument: str) -> str:
             raise ValueError(f"{argument} must be an ISO 8601 date-time; got {value!r}") from None
         return value
     raise ValueError(f"{argument} must be a datetime or an ISO 8601 string; got {value!r}")
+
+
+# An optional argument: ``UNSET`` (the default: not sent) passes as it is, anything else
+# is checked as the required argument would be.
+
+
+def optional_uuid(value: Any, argument: str) -> Any:
+    """``UNSET`` (not sent) as it is, else a checked UUID. Raises ``ValueError``."""
+    return value if value is UNSET else check_uuid(value, argument)
+
+
+def optional_name(value: Any, argument: str) -> Any:
+    """``UNSET`` (not sent) as it is, else a checked non-empty string. Raises ``ValueError``."""
+    return value if value is UNSET else check_name(value, argument)
+
+
+def optional_bool(value: Any, argument: str) -> Any:
+    """``UNSET`` (not sent) as it is, else ``True`` or ``False``. Raises ``ValueError``."""
+    if value is UNSET or isinstance(value, bool):
+        return value
+    raise ValueError(f"{argument} must be True or False; got {value!r}")

@@ -15,12 +15,18 @@ Deterministic given the seed. The spec is read at run time, never copied.
 
 from __future__ import annotations
 
-import os
 import random
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+_TOOLS = str(Path(__file__).resolve().parent.parent / "tools")
+if _TOOLS not in sys.path:
+    sys.path.append(_TOOLS)  # tools/api_docs.py: where the API documents are
+
+import api_docs  # noqa: E402
 
 __all__ = ["ConnectorConfig", "find_spec", "generate", "load_connector_schemas"]
 
@@ -66,13 +72,10 @@ class ConnectorConfig:
 
 
 def find_spec(explicit: Path | None = None) -> Path:
-    """``api_sdk.yaml``: ``explicit``, else ``$AIOBYTE_API_DIR``, else ``../shared/airbyte-api``."""
+    """``api_sdk.yaml``: ``explicit``, else where ``tools/api_docs.py`` looks (it may not exist)."""
     if explicit is not None:
         return explicit
-    override = os.environ.get("AIOBYTE_API_DIR")
-    root = Path(__file__).resolve().parent.parent  # the repository
-    directory = Path(override) if override else root.parent / "shared" / "airbyte-api"
-    return directory / SPEC_NAME
+    return api_docs.api_dir() / SPEC_NAME
 
 
 def load_connector_schemas(spec: Path) -> dict[str, JSON]:
@@ -186,7 +189,7 @@ class _Generator:
         if depth >= MAX_DEPTH:
             return []
         enum = items.get("enum")
-        low = schema.get("minItems") if isinstance(schema.get("minItems"), int) else 0
+        low: int = schema["minItems"] if isinstance(schema.get("minItems"), int) else 0
         count = max(low, self.rng.randint(1, 2))
         if isinstance(enum, list) and enum:
             return self.rng.sample(enum, min(count, len(enum)))
@@ -220,9 +223,9 @@ class _Generator:
 
     def _number(self, schema: JSON) -> float | int:
         default = schema.get("default")
-        number = isinstance(default, (int, float)) and not isinstance(default, bool)
-        if number and self.rng.random() < 0.5:
-            return default  # type: ignore[no-any-return]
+        plain = not isinstance(default, bool)  # a bool is an int too
+        if isinstance(default, (int, float)) and plain and self.rng.random() < 0.5:
+            return default
         low, high = self._bounds(schema, 0.0, 100.0)
         value = round(self.rng.uniform(low, high), 2)
         if value == int(value):  # keep it a float literal on the wire

@@ -36,6 +36,23 @@ from pathlib import Path
 from typing import Any
 
 import _configs
+
+# ``benchmarks/connectors.py --alone`` builds scenario (g') from this module's names
+__all__ = [
+    "SLOW_SIDES",
+    "Metric",
+    "Outcome",
+    "Scenario",
+    "_configs",
+    "_rotation",
+    "_whole",
+    "_zero",
+    "availability",
+    "main",
+    "report",
+    "table_rows",
+    "write_json",
+]
 from harness import (
     CORRECTNESS_PAGE_SIZE,
     FLOOR,
@@ -43,17 +60,22 @@ from harness import (
     README,
     RESULTS,
     SIDES,
+    SLOW_SIDES,
     TOKEN_LATENCY,
     Context,
     Control,
     Disagreement,
+    Metric,
+    Outcome,
+    Scenario,
     ServerProcess,
     Settings,
     _progress,
+    _rotation,
     availability,
 )
 from report import HEADER, machine, report, show, table_rows, update_readme, write_json
-from scenarios import scenarios
+from scenarios import _whole, _zero, scenarios
 
 # -- the command --------------------------------------------------------------------------------
 

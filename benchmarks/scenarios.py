@@ -16,10 +16,13 @@ and metric key: add yours there too.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
+import _configs
 import _worker
+import connectors as typed_connectors  # scenario (g'): its own module
 import latency  # (h)-(j): their own module
 from correctness import measure_correctness
 from harness import (
@@ -29,13 +32,27 @@ from harness import (
     TOKEN_LATENCY,
     Context,
     Metric,
+    Outcome,
     Scenario,
     Settings,
     Summaries,
     _ratio,
+    _rotation,
     measure_startup,
     measure_workers,
 )
+
+# scenario (g') (``connectors.scenario``) is built from this module's names
+__all__ = [
+    "Metric",
+    "Outcome",
+    "Scenario",
+    "_configs",
+    "_rotation",
+    "_whole",
+    "_zero",
+    "scenarios",
+]
 
 
 def _params_decode(ctx: Context) -> dict[str, Any]:
@@ -353,5 +370,6 @@ def scenarios(settings: Settings) -> list[Scenario]:
             ),
             measure_correctness,
         ),
+        typed_connectors.scenario(sys.modules[__name__]),
         *latency.scenarios(settings),
     ]

@@ -2,8 +2,8 @@
 recorded requests, answers and problem details against it.
 
 Shared by the contract test (the client's requests and the fake's answers) and the
-fake's own answer test. The spec's defects are repaired at load time (see NOTES.md and
-``tools/generate_models.py``):
+fake's own answer test. The spec's defects are repaired at load time (see NOTES.md in the
+shared folder, ``../shared/airbyte-api``, and ``tools/generate_models.py``):
 
 - two dangling references: ``DataplaneCreateResponseBody`` is stubbed with what the
   server sends (the generator's ``MISSING_SCHEMAS``), ``ForbiddenResponse`` with an
@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import shared_api_dir
 from jsonschema import Draft4Validator
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
 from aiobyte.testing import RecordedRequest
+from tests._api_docs import api_document
 
 __all__ = [
     "is_uuid",
@@ -68,7 +68,7 @@ def _generator() -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _loaded_spec() -> dict[str, Any]:
-    spec: dict[str, Any] = yaml.safe_load((shared_api_dir() / "api.yaml").read_text("utf-8"))
+    spec: dict[str, Any] = yaml.safe_load(api_document("api.yaml").read_text("utf-8"))
     components = spec["components"]
     for name, schema in _generator().MISSING_SCHEMAS.items():
         components["schemas"].setdefault(name, schema)
@@ -143,7 +143,7 @@ def _mock_request(root_url: str, recorded: RecordedRequest) -> MockRequest:
         root_url,
         recorded.method.lower(),
         recorded.path,
-        args=recorded.query,  # pairs: repeated keys kept
+        args=recorded.query,  # type: ignore[arg-type]  # pairs: repeated keys kept
         data=recorded.body or None,
         content_type=recorded.headers.get("Content-Type", "application/json"),
     )
@@ -160,7 +160,7 @@ def problems(
         status_code=recorded.status or 0,
         content_type=recorded.content_type or "",
     )
-    checks = [("answer", app.unmarshal_response(mock, response))]
+    checks: list[tuple[str, Any]] = [("answer", app.unmarshal_response(mock, response))]
     if request:
         checks.insert(0, ("request", app.unmarshal_request(mock)))
     found = []
@@ -174,9 +174,7 @@ def problems(
 @functools.lru_cache(maxsize=1)
 def _problem_documents() -> tuple[dict[str, Any], dict[str, str]]:
     """api-problems.yaml and ``title -> schema name`` for every problem it defines."""
-    document: dict[str, Any] = yaml.safe_load(
-        (shared_api_dir() / "api-problems.yaml").read_text("utf-8")
-    )
+    document: dict[str, Any] = yaml.safe_load(api_document("api-problems.yaml").read_text("utf-8"))
     titles: dict[str, str] = {}
     for name, schema in document["components"]["schemas"].items():
         for part in schema.get("allOf", ()):

@@ -5,9 +5,10 @@ Usage::
 
     python tools/generate_models.py [--spec PATH] [--output PATH] [--check]
 
-The spec is ``--spec``, else ``$AIOBYTE_API_SPEC``, else ``shared/airbyte-api/api.yaml``
-next to the repository. ``--check`` writes nothing: it exits 1 and prints a unified diff
-when the file on disk is not what this generator would write (CI runs it).
+The spec is ``--spec``, else ``api.yaml`` in ``$AIOBYTE_API_DIR``, else in the shared folder
+beside the repository, ``../shared/airbyte-api`` (see ``tools/api_docs.py``). ``--check``
+writes nothing: it exits 1 and prints a unified diff when the file on disk is not what this
+generator would write (CI runs it).
 
 The output is deterministic (sorted, no timestamps, no paths) and already in
 ``ruff format`` style, so the generator needs nothing but PyYAML and msgspec.
@@ -33,7 +34,8 @@ How the spec becomes Python (the rules, in the order they are applied):
   request fields that are not required default to ``UNSET`` (not sent).
 - Gaps. A schema the spec references but does not define comes from ``MISSING_SCHEMAS``
   (what the server sends); it gets a class but no ``SCHEMA_NAMES`` entry.
-- Secrets. Attributes in ``SECRET_FIELDS`` are masked in the class's ``repr``.
+- Secrets. Attributes in ``SECRET_FIELDS`` are masked in the class's ``repr``, and so are
+  the secrets inside the connector configurations of ``CONFIGURATION_FIELDS``.
 """
 
 from __future__ import annotations
@@ -50,10 +52,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import api_docs  # beside this script
+
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = REPO.parent / "shared" / "airbyte-api" / "api.yaml"
 DEFAULT_OUTPUT = REPO / "aiobyte" / "models" / "_generated.py"
-SPEC_ENV = "AIOBYTE_API_SPEC"
 
 # -- overrides -----------------------------------------------------------------------------
 
@@ -133,15 +135,46 @@ MISSING_SCHEMAS: dict[str, dict[str, Any]] = {
 #: log lines and tracebacks that show the object).
 SECRET_FIELDS: dict[str, tuple[str, ...]] = {
     "ApplicationRead": ("client_secret",),
+    "ApplicationTokenRequestWithGrant": ("client_secret",),
     "DataplaneCreateResponseBody": ("client_secret",),
     "EmbeddedScopedTokenResponse": ("token",),
     "EmbeddedWidgetResponse": ("token",),
     "PublicAccessTokenResponse": ("access_token",),
 }
 
+#: Spec schema -> why its class is generated but not exported (left out of ``__all__``, so
+#: of ``aiobyte.models``). The list envelopes (``data``, ``next``, ``previous``) are not
+#: exported either: the pager decodes every page as ``PageBody[Item]`` (aiobyte/_pagination.py)
+#: and hands out the items, so no user ever holds one.
+UNEXPORTED_SCHEMAS: dict[str, str] = {
+    "ApplicationReadList": "a whole list in one body: the pager hands out its items",
+    "EmbeddedOrganizationsList": "a whole list in one body: the pager hands out its items",
+    "PublicAccessTokenResponse": "the token cache decodes the token answer itself",
+}
+
+#: Spec schema -> attributes holding a connector configuration, with the kind of connector
+#: (``None``: the object's ``actor_type`` says). Their secrets (what the connector's schema
+#: marks ``airbyte_secret``, and keys named like secrets) are masked in the ``repr``; see
+#: ``aiobyte.connectors.mask_configuration``, the one source of truth for what is secret.
+CONFIGURATION_FIELDS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "SourceResponse": (("configuration", "source"),),
+    "SourceCreateRequest": (("configuration", "source"),),
+    "SourcePatchRequest": (("configuration", "source"),),
+    "SourcePutRequest": (("configuration", "source"),),
+    "DestinationResponse": (("configuration", "destination"),),
+    "DestinationCreateRequest": (("configuration", "destination"),),
+    "DestinationPatchRequest": (("configuration", "destination"),),
+    "DestinationPutRequest": (("configuration", "destination"),),
+    "InitiateOauthRequest": (("oauth_input_configuration", "source"),),
+    "WorkspaceOAuthCredentialsRequest": (("configuration", None),),
+    "OrganizationOAuthCredentialsRequest": (("configuration", None),),
+    "ConfiguredStreamMapper": (("mapper_configuration", None),),
+}
+
 #: Names the generated module defines or imports itself.
 RESERVED_NAMES = frozenset(
     {"Any", "Model", "OpenEnum", "Request", "Response", "UNSET", "UnsetType", "enum", "msgspec"}
+    | {"masked_repr"}
     | {"SCHEMA_NAMES", "ALIAS_SCHEMAS"}
 )
 
@@ -152,15 +185,6 @@ SHADOWING = frozenset({"Any", "None", "bool", "dict", "float", "int", "list", "s
 #: not inherit ``frozen``/``kw_only`` through msgspec's ``dataclass_transform``, and without
 #: them mypy rejects required fields after optional ones and frozen bases.
 CLASS_KEYWORDS = {"Response": ", frozen=True, kw_only=True", "Request": ", kw_only=True"}
-
-#: The helper behind the ``__repr__`` of classes with ``SECRET_FIELDS``.
-REPR_WITHOUT = '''def _repr_without(obj: msgspec.Struct, secrets: tuple[str, ...]) -> str:
-    """``repr(obj)`` with the values of the ``secrets`` attributes masked."""
-    fields = ", ".join(
-        f"{name}={'***' if name in secrets else repr(getattr(obj, name))}"
-        for name in obj.__struct_fields__
-    )
-    return f"{type(obj).__name__}({fields})"'''
 
 SCHEMA_PREFIX = "#/components/schemas/"
 RESPONSE_PREFIX = "#/components/responses/"
@@ -174,22 +198,15 @@ DOC_WIDTH = 92
 
 
 def find_spec(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The spec to read: ``explicit``, else ``$AIOBYTE_API_SPEC``, else the shared copy.
+    """The spec to read: ``explicit``, else ``api.yaml`` where ``tools/api_docs.py`` looks.
 
-    Raises ``FileNotFoundError`` naming where it looked and how to point elsewhere.
+    Raises ``FileNotFoundError`` naming where it looked and how to get the spec.
     """
-    if explicit is not None:
-        candidate, origin = Path(explicit), "--spec"
-    elif os.environ.get(SPEC_ENV):
-        candidate, origin = Path(os.environ[SPEC_ENV]), f"${SPEC_ENV}"
-    else:
-        candidate, origin = DEFAULT_SPEC, "the default location"
-    if not candidate.is_file():
-        raise FileNotFoundError(
-            f"Airbyte OpenAPI spec not found at {candidate} ({origin}); "
-            f"pass --spec PATH or set {SPEC_ENV}"
-        )
-    return candidate
+    if explicit is None:
+        return api_docs.document("api.yaml")
+    if not Path(explicit).is_file():
+        raise FileNotFoundError(f"Airbyte OpenAPI spec not found at {explicit} (--spec)")
+    return Path(explicit)
 
 
 def load_spec(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -411,7 +428,7 @@ class Generator:
         nullable = bool(node.get("nullable"))
         if "default" in node and node["default"] is None and not nullable:
             # OpenAPI 3.1 rejects ``default: null`` on a non-nullable type; the spec means
-            # that null is a value (STYLE.md: ``namespace_format`` is sent as null to clear).
+            # that null is a value (``namespace_format=None`` is sent as null, not left out).
             nullable = True
             if owner is not None:
                 self.defects.append(f"{owner}.{prop}: `default: null` on a non-nullable type")
@@ -515,6 +532,17 @@ class Generator:
             if name in RESERVED_NAMES or not name.isidentifier() or keyword.iskeyword(name):
                 raise ValueError(f"class name {name!r} is not usable")
 
+    def unexported(self) -> set[str]:
+        """Classes generated but left out of ``__all__``: see ``UNEXPORTED_SCHEMAS``."""
+        names = {self.names[s] for s in UNEXPORTED_SCHEMAS if s in self.names}
+        for schema in self.schemas:
+            node = self.schemas[schema]
+            props = node.get("properties") or {} if isinstance(node, Mapping) else {}
+            items = (props.get("data") or {}).get("items") or {}
+            if props and set(props) <= {"data", "next", "previous"} and "$ref" in items:
+                names.add(self.names[schema])
+        return names
+
     def _class_doc(self, schema: str, node: Mapping[str, Any]) -> str:
         doc = sentence(node.get("description") or "")
         title = clean_text(node.get("title") or "")
@@ -607,7 +635,8 @@ class Generator:
             "defaults); models only sent to the server subclass :class:`Request` (fields left "
             "``UNSET`` are not sent). ``SCHEMA_NAMES`` maps every schema of the spec to its "
             "Python name; for a schema in ``ALIAS_SCHEMAS`` that name is a type expression, "
-            "not a class.",
+            "not a class. The list envelopes and the token answer are defined but not in "
+            "``__all__``: the client never hands them out.",
         ]
         if self.dangling or self.defects or self.supplied:
             header += ["", "Defects of the spec, worked around:", ""]
@@ -631,14 +660,15 @@ class Generator:
         out.append("import msgspec")
         out.append("")
         base_imports = ["UNSET", "OpenEnum", "Request", "Response", "UnsetType"]
+        if any(s in SECRET_FIELDS or s in CONFIGURATION_FIELDS for c in structs for s in c.schemas):
+            base_imports.append("masked_repr")
         out.append(f"from aiobyte.models._base import {', '.join(base_imports)}")
         out.append("")
         out.append("__all__ = [")
-        for name in sorted([*self.classes, "ALIAS_SCHEMAS", "SCHEMA_NAMES"]):
+        exported = [n for n in self.classes if n not in self.unexported()]
+        for name in sorted([*exported, "ALIAS_SCHEMAS", "SCHEMA_NAMES"]):
             out.append(f"    {py_str(name)},")
         out.append("]")
-        if any(s in SECRET_FIELDS for c in structs for s in c.schemas):
-            out.extend(["", "", *REPR_WITHOUT.splitlines()])
         for model in [*enums, *structs]:
             out.append("")
             out.append("")
@@ -675,7 +705,7 @@ class Generator:
         if model.schemas and not any(f"``{s}``" in model.doc for s in model.schemas):
             spec_names = ", ".join(f"``{s}``" for s in model.schemas)
             paragraphs.append(f"Spec schema: {spec_names}.")
-        body = []
+        body: list[str] = []
         for text in paragraphs:
             if body:
                 body.append("")
@@ -698,12 +728,21 @@ class Generator:
         for f in model.fields:
             lines.extend(self._render_field(model, f))
         secrets = [a for s in model.schemas for a in SECRET_FIELDS.get(s, ())]
-        if secrets:
-            names = "".join(f"{py_str(a)}, " for a in secrets).rstrip()  # ("a",) or ("a", "b")
+        configurations = [c for s in model.schemas for c in CONFIGURATION_FIELDS.get(s, ())]
+        if secrets or configurations:
+            args = []
+            if secrets:
+                names = "".join(f"{py_str(a)}, " for a in secrets).rstrip()  # ("a",), ("a", "b")
+                args.append(f"secrets=({names})")
+            if configurations:
+                pairs = ", ".join(
+                    f"{py_str(a)}: {py_str(k) if k else 'None'}" for a, k in configurations
+                )
+                args.append(f"configurations={{{pairs}}}")
             lines += [
                 "",
                 "    def __repr__(self) -> str:",
-                f"        return _repr_without(self, ({names}))",
+                f"        return masked_repr(self, {', '.join(args)})",
             ]
         return lines
 
@@ -778,7 +817,9 @@ def attribute_name(wire: str) -> str:
     attr = FIELD_NAMES.get(wire) or snake(wire)
     if attr[0].isdigit():
         attr = f"f_{attr}"
-    if keyword.iskeyword(attr) or keyword.issoftkeyword(attr) or attr in SHADOWING:
+    # Soft keywords (match, case, type...) are valid attribute names: only hard keywords
+    # are escaped, so the output does not depend on the Python the generator runs on.
+    if keyword.iskeyword(attr) or attr in SHADOWING:
         attr += "_"
     return attr
 
@@ -870,7 +911,7 @@ def generate_from_path(path: str | os.PathLike[str] | None = None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--spec", help=f"OpenAPI file (default: ${SPEC_ENV} or the shared copy)")
+    parser.add_argument("--spec", help=f"OpenAPI file (default: api.yaml in ${api_docs.ENV})")
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT), help="the module to write")
     parser.add_argument("--check", action="store_true", help="exit 1 if the output is stale")
     args = parser.parse_args(argv)

@@ -25,6 +25,9 @@ The stable API (the client and ``aiobyte.testing``'s fake both use it):
     is accepted for an optional key (the server answers it so). The server's
     secret mask ``"**********"`` is accepted for secrets. Messages never show a secret.
     Raises ``KeyError`` for a connector not described.
+``check_against(schema, value, *, path="value", partial=False) -> list[str]``
+    The same checks against any schema in that form (a part of a description, or a
+    request body's schema cut down the same way).
 ``description(kind, connector) -> Mapping``
     The connector's schema as JSON Schema, cut to the keywords checks use (``type``,
     ``properties``, ``required``, ``additionalProperties``, ``items``, ``oneOf`` with
@@ -40,9 +43,21 @@ The stable API (the client and ``aiobyte.testing``'s fake both use it):
     ``token``, ``credentials``, ``api_key``, ...).
 ``mask_configuration(configuration, kind=None, connector=None)``
     A copy with every secret value replaced by ``MASK`` (``"***"``): what reprs show.
+
+Typed models, one per connector, named as the official SDK names them
+(``SourcePostgres``, ``DestinationBigquery``; nested objects and ``oneOf`` choices are
+``SourcePostgresVerifyFull``, ...): ``from aiobyte.connectors import SourcePostgres``
+imports that connector's module only; ``model_for(kind, connector)`` finds one by name.
+A model is a typed view over the exact JSON object (see :class:`Configuration`):
+``Model.from_dict(source.configuration)`` never fails and keeps every key;
+``Model(host=..., port=...)`` builds one, filling ``sourceType`` and the ``oneOf``
+discriminators; ``.problems()`` checks it; its ``repr`` masks every secret.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ._catalog import (
     Kind,
@@ -52,13 +67,19 @@ from ._catalog import (
     description,
     is_known,
 )
-from ._check import check_configuration, connector_of
+from ._check import check_against, check_configuration, connector_of
+from ._model import UNSET, Configuration, UnknownChoice, UnsetType
 from ._secrets import MASK, SERVER_MASK, is_secret_name, mask_configuration, secret_paths
 
 __all__ = [
     "MASK",
+    "UNSET",
+    "Configuration",
+    "UnknownChoice",
+    "UnsetType",
     "SERVER_MASK",
     "Kind",
+    "check_against",
     "check_configuration",
     "connector_for_definition",
     "connector_of",
@@ -68,5 +89,61 @@ __all__ = [
     "is_known",
     "is_secret_name",
     "mask_configuration",
+    "model_for",
     "secret_paths",
 ]
+
+if TYPE_CHECKING:
+    from ._types import *  # noqa: F403  (every typed model, for type checkers)
+
+
+def model_for(kind: Kind, connector: str) -> type[Configuration]:
+    """The typed model of a connector's configuration (``SourcePostgres`` for postgres).
+
+    Raises ``KeyError`` for a connector not described, ``ValueError`` for an unknown kind.
+    """
+    from ._catalog import check_kind
+    from ._index import MODELS
+
+    name = MODELS[check_kind(kind)].get(connector)
+    if name is None:
+        raise KeyError(f"no {kind} connector named {connector!r} is known")
+    found: type[Configuration] = __getattr__(name)
+    return found
+
+
+_modules: dict[str, str] = {}  # a connector's model name -> the module of its models
+
+
+def _module_of(name: str) -> str | None:
+    if not _modules:
+        from ._index import MODELS
+
+        for kind, models in MODELS.items():
+            for connector, model in models.items():
+                _modules[model] = f"{kind}_{connector.replace('-', '_')}"
+    # A nested model's name starts with its connector's (SourcePostgresVerifyFull); the
+    # generator checks that the longest such prefix is the right one.
+    for end in range(len(name), 0, -1):
+        module = _modules.get(name[:end])
+        if module is not None:
+            return module
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    """A typed model (``SourcePostgres``, ...), imported on first use: one module each."""
+    module = _module_of(name) if name[:1].isupper() else None
+    value = None
+    if module is not None:
+        value = getattr(importlib.import_module(f"{__name__}._configs.{module}"), name, None)
+    if value is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    from ._index import MODELS
+
+    return sorted([*globals(), *(m for models in MODELS.values() for m in models.values())])

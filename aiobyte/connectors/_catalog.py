@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -93,7 +94,10 @@ def definition_id(kind: Kind, connector: str) -> str | None:
 
 
 def connector_for_definition(kind: Kind, definition: object) -> str | None:
-    """The connector whose catalog definition id is ``definition``, if this release knows it."""
+    """The connector whose catalog definition id is ``definition`` (a string or a
+    ``uuid.UUID``), if this release knows it."""
+    if isinstance(definition, uuid.UUID):
+        definition = str(definition)
     if not isinstance(definition, str):
         return None
     return DEFINITION_IDS[check_kind(kind)].get(definition.lower())

@@ -29,7 +29,7 @@ from typing import Any
 from ._catalog import Kind, check_kind, connector_for_definition, description, is_known
 from ._secrets import SERVER_MASK, is_secret_name
 
-__all__ = ["check_configuration", "connector_of"]
+__all__ = ["check_against", "check_configuration", "connector_of"]
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -89,6 +89,17 @@ def check_configuration(
     return problems
 
 
+def check_against(
+    schema: Mapping[str, Any], value: object, *, path: str = "value", partial: bool = False
+) -> list[str]:
+    """Every problem of ``value`` against a schema in the form of a description (the same
+    JSON Schema subset, e.g. a part of one), each as ``"path: what"``."""
+    problems: list[str] = []
+    _check(schema, value, path, problems, partial, False)
+    return problems
+
+
+# The fake's body checks call this walker directly: keep its signature.
 def _check(
     node: Mapping[str, Any], value: Any, path: str, out: list[str], partial: bool, secret: bool
 ) -> None:

@@ -87,6 +87,11 @@ def mask_configuration(
     return _mask(configuration, names, False)
 
 
+def mask_with(configuration: Any, names: frozenset[str]) -> Any:
+    """A copy with the values of keys in ``names`` (or named like a secret) masked."""
+    return _mask(configuration, names, False)
+
+
 def _mask(value: Any, names: frozenset[str] | None, inside: bool) -> Any:
     if isinstance(value, Mapping):
         out = {}

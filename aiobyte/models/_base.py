@@ -12,12 +12,57 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
-__all__ = ["UNSET", "OpenEnum", "Request", "Response", "UnsetType"]
+__all__ = ["UNSET", "OpenEnum", "Request", "Response", "UnsetType", "masked_repr"]
+
+_MASK = "***"
+
+
+def masked_repr(
+    obj: msgspec.Struct,
+    *,
+    secrets: tuple[str, ...] = (),
+    configurations: Mapping[str, str | None] | None = None,
+) -> str:
+    """``repr(obj)`` with its secrets masked: the ``secrets`` attributes whole, and in each
+    connector configuration of ``configurations`` (attribute -> ``"source"``,
+    ``"destination"``, or ``None`` when ``actor_type`` says) what is secret there.
+
+    What is secret in a configuration is decided by ``aiobyte.connectors`` (the connector's
+    schema, and names like ``password``); the data itself is never changed.
+    """
+    configurations = configurations or {}
+    parts = []
+    for name in obj.__struct_fields__:
+        value = getattr(obj, name)
+        if name in secrets and value is not None and value is not UNSET:
+            shown = repr(_MASK)
+        elif name in configurations and isinstance(value, Mapping):
+            shown = repr(_masked_configuration(obj, value, configurations[name]))
+        else:
+            shown = repr(value)
+        parts.append(f"{name}={shown}")
+    return f"{type(obj).__name__}({', '.join(parts)})"
+
+
+def _masked_configuration(obj: Any, value: Mapping[str, Any], kind: str | None) -> Any:
+    from ..connectors import connector_of, mask_configuration  # only when a repr is made
+
+    if kind is None:
+        actor = getattr(obj, "actor_type", None)
+        kind = str(getattr(actor, "value", actor)) if actor is not None else None
+    if kind not in ("source", "destination"):
+        return mask_configuration(value)
+    connector = connector_of(kind, value, getattr(obj, "definition_id", None))  # type: ignore[arg-type]
+    if connector is None:
+        named = getattr(obj, f"{kind}_type", None)
+        connector = named if isinstance(named, str) else None
+    return mask_configuration(value, kind, connector)  # type: ignore[arg-type]
 
 
 class Response(

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
+from .. import _config
 from .._pagination import Pager
 from .._types import Id
 from .._validate import check_name, check_uuid
 from ..models import UNSET, ScopedResourceRequirements, UnsetType
 from ._base import Params, Resource, as_model, configuration_arg
 
-__all__ = ["Connectors", "allocation_arg"]
+if TYPE_CHECKING:
+    from ..connectors import Configuration
+
+__all__ = ["Connectors", "allocation_arg", "connector_configuration"]
 
 C = TypeVar("C")
 
@@ -23,12 +27,58 @@ def allocation_arg(value: Any) -> Any:
     return as_model(ScopedResourceRequirements, value, "resource_allocation")
 
 
+def connector_configuration(
+    kind: Literal["source", "destination"],
+    value: Any,
+    *,
+    definition_id: Any = UNSET,
+    partial: bool = False,
+) -> dict[str, Any]:
+    """A configuration to send: a typed model's data or a mapping, checked when it can be.
+
+    A typed model, or a mapping that names a connector this release describes (by
+    ``sourceType``/``destinationType`` or a known definition id), is checked against that
+    connector's schema (``partial``: as a PATCH's merge patch); a custom or unknown
+    connector's is sent unchecked. Raises ``ValueError`` naming each problem by path.
+    """
+    from ..connectors import Configuration, check_configuration, connector_of
+
+    connector: str | None
+    if isinstance(value, Configuration):
+        model = type(value)
+        if model._connector is None:
+            raise ValueError(
+                f"configuration must be a whole {kind} configuration; a {model.__name__} "
+                "is a part of one"
+            )
+        if model._kind != kind:
+            raise ValueError(
+                f"configuration is a {model._kind} configuration ({model.__name__}), "
+                f"not a {kind} one"
+            )
+        data = configuration_arg(value.to_dict())
+        connector = model._connector
+    else:
+        data = configuration_arg(value)
+        connector = connector_of(kind, data, None if definition_id is UNSET else definition_id)
+    if connector is not None:
+        problems = check_configuration(kind, connector, data, partial=partial)
+        if problems:
+            listed = "".join(f"\n- {problem}" for problem in problems)
+            raise ValueError(
+                f"configuration does not follow the schema of the {kind} {connector!r} "
+                f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):{listed}"
+            )
+    return data
+
+
 class Connectors(Resource, Generic[C]):
     """List, get, replace and delete; the subclasses add create and update."""
 
     _path: ClassVar[str]
     _id_name: ClassVar[str]
-    _model: ClassVar[type[Any]]
+    _kind: ClassVar[Literal["source", "destination"]]
+    _model: type[C]  # the model of one connector, set by each subclass
     _put_model: ClassVar[type[Any]]
 
     def _item_path(self, connector_id: Id) -> str:
@@ -39,7 +89,7 @@ class Connectors(Resource, Generic[C]):
         *,
         workspace_ids: Iterable[Id] | None = None,
         include_deleted: bool = False,
-        page_size: int = 100,
+        page_size: int = _config.PAGE_SIZE,
         cursor: str | None = None,
     ) -> Pager[C]:
         """Every one in the given workspaces (all the credentials may see if none).
@@ -55,10 +105,7 @@ class Connectors(Resource, Generic[C]):
         """One by id. Raises ``NotFoundError`` if there is none."""
         params = Params()
         params.flag("includeSecretCoordinates", include_secret_coordinates)
-        result: C = await self._call(
-            "GET", self._item_path(connector_id), self._model, params=params
-        )
-        return result
+        return await self._call("GET", self._item_path(connector_id), self._model, params=params)
 
     async def replace(
         self,
@@ -66,17 +113,19 @@ class Connectors(Resource, Generic[C]):
         /,
         *,
         name: str,
-        configuration: Mapping[str, Any],
+        configuration: Mapping[str, Any] | Configuration,
         resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
     ) -> C:
-        """Replace the name and the whole configuration (PUT)."""
+        """Replace the name and the whole configuration (PUT).
+
+        ``configuration`` is a typed model or a mapping, checked as ``create`` checks it.
+        """
         body = self._put_model(
             name=check_name(name, "name"),
-            configuration=configuration_arg(configuration),
+            configuration=connector_configuration(self._kind, configuration),
             resource_allocation=allocation_arg(resource_allocation),
         )
-        result: C = await self._call("PUT", self._item_path(connector_id), self._model, body=body)
-        return result
+        return await self._call("PUT", self._item_path(connector_id), self._model, body=body)
 
     async def delete(self, connector_id: Id, /) -> None:
         """Delete one by id."""

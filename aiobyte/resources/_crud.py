@@ -11,7 +11,14 @@ from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .._types import Id
-from .._validate import check_enum, check_name, check_segment, check_uuid
+from .._validate import (
+    check_enum,
+    check_name,
+    check_segment,
+    check_uuid,
+    optional_bool,
+    optional_name,
+)
 from ..models import UNSET, ActorType, UnsetType
 from ._base import Resource, configuration_arg, segment
 
@@ -23,30 +30,10 @@ __all__ = [
     "oauth_credentials_body",
     "oauth_credentials_path",
     "one_scope",
-    "optional_bool",
-    "optional_name",
-    "optional_uuid",
 ]
 
 M = TypeVar("M")
 B = TypeVar("B")
-
-
-def optional_uuid(value: Any, argument: str) -> Any:
-    """``UNSET`` (not sent) as it is, else a checked UUID."""
-    return value if value is UNSET else check_uuid(value, argument)
-
-
-def optional_name(value: Any, argument: str) -> Any:
-    """``UNSET`` (not sent) as it is, else a checked non-empty string."""
-    return value if value is UNSET else check_name(value, argument)
-
-
-def optional_bool(value: Any, argument: str) -> Any:
-    """``UNSET`` (not sent) as it is, else ``True`` or ``False``."""
-    if value is UNSET or isinstance(value, bool):
-        return value
-    raise ValueError(f"{argument} must be True or False; got {value!r}")
 
 
 def one_scope(workspace_id: Any, organization_id: Any) -> None:
@@ -77,15 +64,14 @@ class Items(Resource, Generic[M]):
 
     _path: ClassVar[str]
     _id_name: ClassVar[str]
-    _model: ClassVar[type[Any]]
+    _model: type[M]  # the model of one item, set by each subclass
 
     def _item_path(self, item_id: Id) -> str:
         return f"{self._path}/{check_uuid(item_id, self._id_name)}"
 
     async def get(self, item_id: Id, /) -> M:
         """One by id. Raises ``NotFoundError`` if there is none."""
-        result: M = await self._call("GET", self._item_path(item_id), self._model)
-        return result
+        return await self._call("GET", self._item_path(item_id), self._model)
 
 
 class Deletable(Items[M]):
@@ -101,8 +87,7 @@ class DeletableWithAnswer(Items[M]):
 
     async def delete(self, item_id: Id, /) -> M:
         """Delete one by id and return it as it was. Raises ``NotFoundError`` if there is none."""
-        result: M = await self._call("DELETE", self._item_path(item_id), self._model)
-        return result
+        return await self._call("DELETE", self._item_path(item_id), self._model)
 
 
 class Switchable(DeletableWithAnswer[M]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .. import _config
 from .._pagination import Pager
 from .._types import Id
 from .._validate import check_enum, check_name, check_uuid
@@ -19,9 +20,11 @@ from ..models import (
     NonBreakingSchemaUpdatesBehavior,
     StreamConfigurations,
     Tag,
+    TagResponse,
     UnsetType,
 )
-from ._base import Params, Resource, as_model
+from ._base import Params, as_model
+from ._crud import Deletable
 
 __all__ = ["Connections"]
 
@@ -75,8 +78,12 @@ def _settings(
     return settings
 
 
-class Connections(Resource):
+class Connections(Deletable[Connection]):
     """Connections: ``list``, ``get``, ``create``, ``update``, ``delete``."""
+
+    _path = "/connections"
+    _id_name = "connection_id"
+    _model = Connection
 
     def list(
         self,
@@ -84,7 +91,7 @@ class Connections(Resource):
         workspace_ids: Iterable[Id] | None = None,
         tag_ids: Iterable[Id] | None = None,
         include_deleted: bool = False,
-        page_size: int = 100,
+        page_size: int = _config.PAGE_SIZE,
         cursor: str | None = None,
     ) -> Pager[Connection]:
         """Every connection in the given workspaces (all the credentials may see if
@@ -92,12 +99,7 @@ class Connections(Resource):
         params = Params().uuids("workspaceIds", workspace_ids, "workspace_ids")
         params.uuids("tagIds", tag_ids, "tag_ids")
         params.flag("includeDeleted", include_deleted)
-        return self._pager("/connections", Connection, params, page_size=page_size, cursor=cursor)
-
-    async def get(self, connection_id: Id, /) -> Connection:
-        """One connection. Raises ``NotFoundError`` if there is none with this id."""
-        path = f"/connections/{check_uuid(connection_id, 'connection_id')}"
-        return await self._call("GET", path, Connection)
+        return self._pager(self._path, Connection, params, page_size=page_size, cursor=cursor)
 
     async def create(
         self,
@@ -114,7 +116,7 @@ class Connections(Resource):
         | str
         | UnsetType = UNSET,
         status: ConnectionStatus | str | UnsetType = UNSET,
-        tags: Iterable[Tag | Mapping[str, Any]] | UnsetType = UNSET,
+        tags: Iterable[Tag | TagResponse | Mapping[str, Any]] | UnsetType = UNSET,
     ) -> Connection:
         """Create a connection from a source to a destination.
 
@@ -137,7 +139,7 @@ class Connections(Resource):
                 tags=tags,
             ),
         )
-        return await self._call("POST", "/connections", Connection, body=body)
+        return await self._call("POST", self._path, Connection, body=body)
 
     async def update(
         self,
@@ -154,7 +156,7 @@ class Connections(Resource):
         | str
         | UnsetType = UNSET,
         status: ConnectionStatus | str | UnsetType = UNSET,
-        tags: Iterable[Tag | Mapping[str, Any]] | UnsetType = UNSET,
+        tags: Iterable[Tag | TagResponse | Mapping[str, Any]] | UnsetType = UNSET,
     ) -> Connection:
         """Change some settings (PATCH); only the arguments given are sent, and
         ``namespace_format=None`` clears it."""
@@ -171,11 +173,5 @@ class Connections(Resource):
                 tags=tags,
             )
         )
-        path = f"/connections/{check_uuid(connection_id, 'connection_id')}"
+        path = self._item_path(connection_id)
         return await self._call("PATCH", path, Connection, body=body)
-
-    async def delete(self, connection_id: Id, /) -> None:
-        """Delete a connection."""
-        await self._call_no_content(
-            "DELETE", f"/connections/{check_uuid(connection_id, 'connection_id')}"
-        )

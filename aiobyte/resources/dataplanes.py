@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 from .._pagination import Pager
 from .._types import Id
-from .._validate import check_name, check_uuid
+from .._validate import check_name, check_uuid, optional_bool
 from ..models import UNSET, Dataplane, DataplaneCreate, DataplaneCreated, DataplanePatch, UnsetType
 from ._base import Params
-from ._crud import Switchable, optional_bool
+from ._crud import Switchable
 
 __all__ = ["Dataplanes"]
 

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from .._pagination import Pager
 from .._types import Id
-from .._validate import check_name, check_uuid
+from .._validate import check_name, check_uuid, optional_name
 from ..models import (
     UNSET,
     CreateDeclarativeSourceDefinition,
@@ -25,7 +25,6 @@ from ..models import (
     UpdateDefinition,
 )
 from ._base import Resource, configuration_arg
-from ._crud import optional_name
 
 __all__ = ["DeclarativeSourceDefinitions", "DestinationDefinitions", "SourceDefinitions"]
 
@@ -36,7 +35,7 @@ class WorkspaceDefinitions(Resource, Generic[D]):
     """``list``, ``get``, ``delete``; the subclasses add ``create`` and ``replace``."""
 
     _kind: ClassVar[str]  # the path segment: "sources", "destinations", ...
-    _model: ClassVar[type[Any]]
+    _model: type[D]  # the model of one definition, set by each subclass
 
     def _list_path(self, workspace_id: Id) -> str:
         return f"/workspaces/{check_uuid(workspace_id, 'workspace_id')}/definitions/{self._kind}"
@@ -50,26 +49,18 @@ class WorkspaceDefinitions(Resource, Generic[D]):
 
     async def get(self, workspace_id: Id, definition_id: Id, /) -> D:
         """One definition. Raises ``NotFoundError`` if the workspace has none with this id."""
-        result: D = await self._call(
-            "GET", self._item_path(workspace_id, definition_id), self._model
-        )
-        return result
+        return await self._call("GET", self._item_path(workspace_id, definition_id), self._model)
 
     async def delete(self, workspace_id: Id, definition_id: Id, /) -> D:
         """Delete a custom definition; returns it as it was."""
-        result: D = await self._call(
-            "DELETE", self._item_path(workspace_id, definition_id), self._model
-        )
-        return result
+        return await self._call("DELETE", self._item_path(workspace_id, definition_id), self._model)
 
     async def _create(self, workspace_id: Id, body: Any) -> D:
-        result: D = await self._call("POST", self._list_path(workspace_id), self._model, body=body)
-        return result
+        return await self._call("POST", self._list_path(workspace_id), self._model, body=body)
 
     async def _replace(self, workspace_id: Id, definition_id: Id, body: Any) -> D:
         path = self._item_path(workspace_id, definition_id)
-        result: D = await self._call("PUT", path, self._model, body=body)
-        return result
+        return await self._call("PUT", path, self._model, body=body)
 
 
 class DockerDefinitions(WorkspaceDefinitions[Definition]):

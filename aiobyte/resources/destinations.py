@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._types import Id
 from .._validate import check_name, check_uuid
@@ -16,8 +16,10 @@ from ..models import (
     ScopedResourceRequirements,
     UnsetType,
 )
-from ._base import configuration_arg
-from ._connectors import Connectors, allocation_arg
+from ._connectors import Connectors, allocation_arg, connector_configuration
+
+if TYPE_CHECKING:
+    from ..connectors import Configuration
 
 __all__ = ["Destinations"]
 
@@ -27,6 +29,7 @@ class Destinations(Connectors[Destination]):
 
     _path = "/destinations"
     _id_name = "destination_id"
+    _kind = "destination"
     _model = Destination
     _put_model = DestinationPut
 
@@ -35,19 +38,23 @@ class Destinations(Connectors[Destination]):
         *,
         name: str,
         workspace_id: Id,
-        configuration: Mapping[str, Any],
+        configuration: Mapping[str, Any] | Configuration,
         definition_id: Id | UnsetType = UNSET,
         resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
     ) -> Destination:
-        """Create a destination; ``configuration`` is sent exactly as given.
+        """Create a destination; ``configuration`` (a typed model or a mapping) is sent exactly.
 
-        ``definition_id`` or ``configuration["destinationType"]`` names the connector.
-        Not resent after an ambiguous failure (that could create it twice).
+        ``definition_id`` or ``configuration["destinationType"]`` names the connector. A
+        typed model, or a mapping naming a connector this release describes, is checked
+        against its schema first: ``ValueError`` names each problem by path, and nothing
+        is sent. Not resent after an ambiguous failure (that could create it twice).
         """
         body = DestinationCreate(
             name=check_name(name, "name"),
             workspace_id=check_uuid(workspace_id, "workspace_id"),
-            configuration=configuration_arg(configuration),
+            configuration=connector_configuration(
+                "destination", configuration, definition_id=definition_id
+            ),
             definition_id=(
                 UNSET if definition_id is UNSET else check_uuid(definition_id, "definition_id")
             ),
@@ -61,13 +68,21 @@ class Destinations(Connectors[Destination]):
         /,
         *,
         name: str | UnsetType = UNSET,
-        configuration: Mapping[str, Any] | UnsetType = UNSET,
+        configuration: Mapping[str, Any] | Configuration | UnsetType = UNSET,
         resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
     ) -> Destination:
-        """Change some fields (PATCH); only the arguments given are sent."""
+        """Change some fields (PATCH); only the arguments given are sent.
+
+        The server merges ``configuration`` into the stored one (a JSON merge patch); when
+        it names its connector (or is a typed model), the keys it holds are checked first.
+        """
         body = DestinationPatch(
             name=UNSET if name is UNSET else check_name(name, "name"),
-            configuration=UNSET if configuration is UNSET else configuration_arg(configuration),
+            configuration=(
+                UNSET
+                if configuration is UNSET
+                else connector_configuration("destination", configuration, partial=True)
+            ),
             resource_allocation=allocation_arg(resource_allocation),
         )
         return await self._call("PATCH", self._item_path(destination_id), Destination, body=body)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _config
 from .._pagination import Pager
 from .._types import Id
-from .._validate import check_enum, check_name, check_uuid
+from .._validate import check_enum, check_name, check_uuid, optional_name, optional_uuid
 from ..models import (
     UNSET,
     Group,
@@ -20,7 +21,7 @@ from ..models import (
     UnsetType,
 )
 from ._base import Params
-from ._crud import Deletable, one_scope, optional_name, optional_uuid
+from ._crud import Deletable, one_scope
 
 __all__ = ["Groups"]
 
@@ -41,7 +42,7 @@ class Groups(Deletable[Group]):
     _model = Group
 
     def list(
-        self, *, organization_id: Id, page_size: int = 100, cursor: str | None = None
+        self, *, organization_id: Id, page_size: int = _config.PAGE_SIZE, cursor: str | None = None
     ) -> Pager[Group]:
         """Every group of an organization, page by page."""
         params = Params().add("organizationId", check_uuid(organization_id, "organization_id"))
@@ -78,7 +79,7 @@ class Groups(Deletable[Group]):
         return await self._call("PATCH", self._item_path(group_id), Group, body=body)
 
     def list_members(
-        self, group_id: str, /, *, page_size: int = 100, cursor: str | None = None
+        self, group_id: str, /, *, page_size: int = _config.PAGE_SIZE, cursor: str | None = None
     ) -> Pager[GroupMember]:
         """The members of a group, page by page."""
         path = f"{self._item_path(group_id)}/members"

@@ -158,7 +158,7 @@ class Jobs(Resource):
         updated_at_start: dt.datetime | str | None = None,
         updated_at_end: dt.datetime | str | None = None,
         order_by: str | None = None,
-        page_size: int = 100,
+        page_size: int = _config.PAGE_SIZE,
         cursor: str | None = None,
     ) -> Pager[Job]:
         """Jobs matching every filter given, e.g. ``order_by="createdAt|DESC"``.

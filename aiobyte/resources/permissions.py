@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .._pagination import Pager
 from .._types import Id
-from .._validate import check_enum, check_uuid
+from .._validate import check_enum, check_uuid, optional_uuid
 from ..models import (
     UNSET,
     Permission,
@@ -16,7 +16,7 @@ from ..models import (
     UnsetType,
 )
 from ._base import Params
-from ._crud import Deletable, one_scope, optional_uuid
+from ._crud import Deletable, one_scope
 
 __all__ = ["Permissions"]
 

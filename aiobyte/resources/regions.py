@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from .._pagination import Pager
 from .._types import Id
-from .._validate import check_name, check_uuid
+from .._validate import check_name, check_uuid, optional_bool
 from ..models import UNSET, Region, RegionCreate, RegionPatch, UnsetType
 from ._base import Params
-from ._crud import Switchable, optional_bool
+from ._crud import Switchable
 
 __all__ = ["Regions"]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._types import Id
 from .._validate import check_name, check_uuid
@@ -19,7 +19,10 @@ from ..models import (
     UnsetType,
 )
 from ._base import configuration_arg
-from ._connectors import Connectors, allocation_arg
+from ._connectors import Connectors, allocation_arg, connector_configuration
+
+if TYPE_CHECKING:
+    from ..connectors import Configuration
 
 __all__ = ["Sources"]
 
@@ -30,6 +33,7 @@ class Sources(Connectors[Source]):
 
     _path = "/sources"
     _id_name = "source_id"
+    _kind = "source"
     _model = Source
     _put_model = SourcePut
 
@@ -38,20 +42,24 @@ class Sources(Connectors[Source]):
         *,
         name: str,
         workspace_id: Id,
-        configuration: Mapping[str, Any],
+        configuration: Mapping[str, Any] | Configuration,
         definition_id: Id | UnsetType = UNSET,
         secret_id: str | UnsetType = UNSET,
         resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
     ) -> Source:
-        """Create a source; ``configuration`` is sent exactly as given.
+        """Create a source; ``configuration`` (a typed model or a mapping) is sent exactly.
 
-        ``definition_id`` or ``configuration["sourceType"]`` names the connector. Not
-        resent after an ambiguous failure (that could create it twice).
+        ``definition_id`` or ``configuration["sourceType"]`` names the connector. A typed
+        model, or a mapping naming a connector this release describes, is checked against
+        its schema first: ``ValueError`` names each problem by path, and nothing is sent.
+        Not resent after an ambiguous failure (that could create it twice).
         """
         body = SourceCreate(
             name=check_name(name, "name"),
             workspace_id=check_uuid(workspace_id, "workspace_id"),
-            configuration=configuration_arg(configuration),
+            configuration=connector_configuration(
+                "source", configuration, definition_id=definition_id
+            ),
             definition_id=(
                 UNSET if definition_id is UNSET else check_uuid(definition_id, "definition_id")
             ),
@@ -67,17 +75,25 @@ class Sources(Connectors[Source]):
         *,
         name: str | UnsetType = UNSET,
         workspace_id: Id | UnsetType = UNSET,
-        configuration: Mapping[str, Any] | UnsetType = UNSET,
+        configuration: Mapping[str, Any] | Configuration | UnsetType = UNSET,
         secret_id: str | UnsetType = UNSET,
         resource_allocation: ScopedResourceRequirements | Mapping[str, Any] | UnsetType = UNSET,
     ) -> Source:
-        """Change some fields (PATCH); only the arguments given are sent."""
+        """Change some fields (PATCH); only the arguments given are sent.
+
+        The server merges ``configuration`` into the stored one (a JSON merge patch); when
+        it names its connector (or is a typed model), the keys it holds are checked first.
+        """
         body = SourcePatch(
             name=UNSET if name is UNSET else check_name(name, "name"),
             workspace_id=(
                 UNSET if workspace_id is UNSET else check_uuid(workspace_id, "workspace_id")
             ),
-            configuration=UNSET if configuration is UNSET else configuration_arg(configuration),
+            configuration=(
+                UNSET
+                if configuration is UNSET
+                else connector_configuration("source", configuration, partial=True)
+            ),
             secret_id=secret_id,
             resource_allocation=allocation_arg(resource_allocation),
         )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .. import _config
 from .._pagination import Pager
 from .._types import Id
-from .._validate import check_name
+from .._validate import check_name, optional_name, optional_uuid
 from ..models import (
     UNSET,
     ActorType,
@@ -19,13 +20,7 @@ from ..models import (
     WorkspaceUpdate,
 )
 from ._base import Params, as_model
-from ._crud import (
-    Deletable,
-    oauth_credentials_body,
-    oauth_credentials_path,
-    optional_name,
-    optional_uuid,
-)
+from ._crud import Deletable, oauth_credentials_body, oauth_credentials_path
 
 __all__ = ["Workspaces"]
 
@@ -48,7 +43,7 @@ class Workspaces(Deletable[Workspace]):
         *,
         workspace_ids: Iterable[Id] | None = None,
         include_deleted: bool = False,
-        page_size: int = 100,
+        page_size: int = _config.PAGE_SIZE,
         cursor: str | None = None,
     ) -> Pager[Workspace]:
         """Every workspace the credentials may see (or just ``workspace_ids``)."""

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import random
+import uuid
+from typing import Literal
 
 import pytest
-from _generate import mutations, valid
 
 from aiobyte import connectors
+from tests.connectors._generate import mutations, valid
 
-ALL = [(kind, name) for kind in ("source", "destination") for name in connectors.connectors(kind)]
+KINDS: tuple[Literal["source", "destination"], ...] = ("source", "destination")
+ALL = [(kind, name) for kind in KINDS for name in connectors.connectors(kind)]
 
 
 def test_every_connector_of_the_spec_is_described() -> None:
@@ -113,6 +116,7 @@ def test_the_connector_a_configuration_names() -> None:
     assert postgres_id == "decd338e-5647-4c0b-adf4-da0e75f5a750"
     assert connectors.connector_of("source", {}, postgres_id) == "postgres"
     assert connectors.connector_of("source", {}, postgres_id.upper()) == "postgres"
+    assert connectors.connector_of("source", {}, uuid.UUID(postgres_id)) == "postgres"
     assert connectors.connector_of("destination", {}, postgres_id) is None
     assert (
         connectors.connector_for_definition("destination", "00000000-0000-0000-0000-000000000000")
@@ -152,3 +156,15 @@ def test_masking_keeps_the_shape_and_hides_every_secret() -> None:
         "url": "https://x",
         "flag": True,
     }
+
+
+def test_any_schema_in_the_description_form_can_be_checked() -> None:
+    ssl = connectors.description("source", "postgres")["properties"]["ssl_mode"]
+    assert connectors.check_against(ssl, {"mode": "require"}) == []
+    assert connectors.check_against(ssl, {"mode": "verify-ca"}, path="ssl") == [
+        "ssl.ca_certificate: required"
+    ]
+    body = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+    assert connectors.check_against(body, {"name": 1}, path="body") == [
+        "body.name: expected a string, got 1"
+    ]

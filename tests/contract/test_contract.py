@@ -37,11 +37,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from _openapi import load_spec, operation_of, problems, validator
 
 import aiobyte
 from aiobyte._operations import EXCLUDED, OPERATIONS
 from aiobyte.testing import FakeAirbyte, ManualClock, RecordedRequest
+from tests._openapi import load_spec, operation_of, problems, validator
 
 pytestmark = pytest.mark.anyio
 
@@ -345,12 +345,12 @@ async def test_every_method_sends_and_gets_what_the_spec_says(
     found: list[str] = []
     validated: set[str] = set()
     for recorded in fake.stats.requests:
-        operation = operation_of(spec_dict, recorded.route)
-        assert operation is not None, f"{recorded.method} {recorded.path} is not in the spec"
+        answered = operation_of(spec_dict, recorded.route)
+        assert answered is not None, f"{recorded.method} {recorded.path} is not in the spec"
         assert recorded.status is not None
         assert 200 <= recorded.status < 300, f"{recorded.route} answered {recorded.status}"
         found += problems(app, fake.url, recorded)
-        validated.add(operation)
+        validated.add(answered)
     assert not found, "\n".join(found)
     assert fake.stats.server_errors == []
     # All 90 operations with a method were sent and validated; the two left out were not.

@@ -120,11 +120,11 @@ def render(spec: dict[str, Any]) -> str:
 
 
 def load_spec() -> dict[str, Any]:
-    sys.path.insert(0, str(HERE.parent))
-    from conftest import shared_api_dir
+    sys.path.insert(0, str(ROOT / "tools"))
+    import api_docs  # where the API documents are (raises saying how to get them)
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    text = (shared_api_dir() / "api.yaml").read_text("utf-8")
+    text = api_docs.document("api.yaml").read_text("utf-8")
     loaded: dict[str, Any] = yaml.load(text, Loader=loader)
     return loaded
 

@@ -162,7 +162,7 @@ async def test_a_scoped_token_reaches_its_workspace_only(
         ),
     ]
     for method, path, options in allowed:
-        status, body = await call(http, fake, method, path, token, **options)
+        status, body = await call(http, fake, method, path, token, **options)  # type: ignore[arg-type]
         assert status == 200, (method, path, body)
 
     refused = [
@@ -180,7 +180,7 @@ async def test_a_scoped_token_reaches_its_workspace_only(
         ),
     ]
     for method, path, options in refused:
-        status, problem = await call(http, fake, method, path, token, **options)
+        status, problem = await call(http, fake, method, path, token, **options)  # type: ignore[arg-type]
         assert status == 403, (method, path, problem)
         assert problem["title"] == "forbidden"
         assert mine in problem["detail"]

@@ -27,9 +27,9 @@ from typing import Any
 import aiohttp
 import anyio
 import pytest
-from _openapi import load_spec, problem_errors, problems, spec_statuses, validator
 
 from aiobyte.testing import FakeAirbyte, ManualClock
+from tests._openapi import load_spec, problem_errors, problems, spec_statuses, validator
 
 pytestmark = pytest.mark.anyio
 
@@ -365,10 +365,10 @@ def definition_steps(ws: Callable[[dict[str, Any]], str]) -> list[Step]:
             change = {"name": "custom 2", "dockerImageTag": "0.2.0"}
         item = f"{base}/{{{kind}}}"
         steps += [
-            ("POST", base, lambda ids, new=new: {"body": new}),
+            ("POST", base, lambda ids, new=new: {"body": new}),  # type: ignore[misc]
             ("GET", base, lambda ids: {}),
             ("GET", item, lambda ids: {}),
-            ("PUT", item, lambda ids, change=change: {"body": change}),
+            ("PUT", item, lambda ids, change=change: {"body": change}),  # type: ignore[misc]
             ("DELETE", item, lambda ids: {}),
         ]
     return steps

@@ -77,7 +77,7 @@ async def test_lists_print_json_lines_with_repeatable_filters(env: Env) -> None:
     assert result.code == 0
     assert result.err == ""
     sources = result.lines()
-    assert sorted(s["sourceId"] for s in sources) == sorted(env.seeded.source_ids)
+    assert sorted(str(s["sourceId"]) for s in sources) == sorted(env.seeded.source_ids)
     assert "configuration" in sources[0]  # the API's own objects, field names as sent
 
     one = await env.cli("sources", "list", "--workspace-id", ws[1], "--limit", "2")

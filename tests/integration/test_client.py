@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
 import anyio
 import pytest
@@ -11,14 +9,12 @@ import pytest
 import aiobyte
 from aiobyte.testing import FakeAirbyte, ManualClock
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeAirbyte]:
-    async with FakeAirbyte() as server:
-        server.seed(workspaces=1, sources=3, destinations=1, connections=1, jobs=0)
-        yield server
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.fake_airbyte(
+        data={"workspaces": 1, "sources": 3, "destinations": 1, "connections": 1, "jobs": 0}
+    ),
+]
 
 
 def workspace_id(fake: FakeAirbyte) -> str:
@@ -108,7 +104,11 @@ async def test_requests_in_flight_never_exceed_the_bound_under_fan_out(
                 for _ in range(300 if bound > 1 else 40):
                     tg.start_soon(client.workspaces.get, ws)
     route = "GET /workspaces/{workspaceId}"
-    assert fake.stats.max_in_flight_by_route[route] == bound  # reached, never passed
+    # The invariant: never more than the bound at once. How close a run comes to it is
+    # the scheduler's business (under coverage, 31 of 32 was seen), so only "some overlap".
+    seen = fake.stats.max_in_flight_by_route[route]
+    assert seen <= bound
+    assert seen > 1 or bound == 1
 
 
 async def test_default_bound_is_tens(fake: FakeAirbyte) -> None:

@@ -155,7 +155,7 @@ def test_help_lists_every_resource() -> None:
     client = aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t")
     resources = [name for name, value in vars(client).items() if isinstance(value, Resource)]
     assert len(resources) == 20
-    shown = pydoc.render_doc(aiobyte.AirbyteClient, renderer=pydoc.plaintext)
+    shown = pydoc.render_doc(aiobyte.AirbyteClient, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
     missing = [name for name in resources if f"``{name}``" not in shown]
     assert missing == []
 
@@ -172,13 +172,13 @@ async def test_trust_env_sends_through_the_environments_proxy(
                 monkeypatch.delenv(name, raising=False)
             monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
             options = {"token": "t", "retry": aiobyte.RetryPolicy(max_retries=0)}
-            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:
+            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:  # type: ignore[arg-type]
                 assert (await client.workspaces.get(WS)).name == "w"
-            async with aiobyte.AirbyteClient(api, **options) as client:  # not asked to
+            async with aiobyte.AirbyteClient(api, **options) as client:  # type: ignore[arg-type]  # not asked to
                 with pytest.raises(aiobyte.APIConnectionError):
                     await client.workspaces.get(WS)
             monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:
+            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:  # type: ignore[arg-type]
                 with pytest.raises(aiobyte.APIConnectionError):
                     await client.workspaces.get(WS)
     (through,) = proxy.requests

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import shared_api_dir
 
 import aiobyte
 from aiobyte._operations import EXCLUDED, OPERATIONS
+from tests._api_docs import api_document
 
 REPO = Path(__file__).resolve().parents[2]
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -21,7 +21,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "tra
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((shared_api_dir() / "api.yaml").read_text("utf-8"))
+    loaded: dict[str, Any] = yaml.safe_load(api_document("api.yaml").read_text("utf-8"))
     return loaded
 
 
@@ -71,6 +71,6 @@ async def test_methods_take_path_ids_positionally_and_the_rest_by_keyword() -> N
 
 def test_readme_table_is_current() -> None:
     command = [sys.executable, "tools/readme_table.py", "--check"]
-    command += ["--spec", str(shared_api_dir() / "api.yaml")]
+    command += ["--spec", str(api_document("api.yaml"))]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import AsyncIterator
 
 import pytest
 
 import aiobyte
 from aiobyte.testing import FakeAirbyte, ManualClock
 
-pytestmark = pytest.mark.anyio
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.fake_airbyte(
+        data={"workspaces": 1, "sources": 2, "destinations": 1, "connections": 1, "jobs": 0}
+    ),
+]
 
 MISSING = "5d1d4ef8-6ad8-4c63-a8b1-8d6b7e6e6c11"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeAirbyte]:
-    async with FakeAirbyte() as server:
-        server.seed(workspaces=1, sources=2, destinations=1, connections=1, jobs=0)
-        yield server
 
 
 async def test_not_found_names_method_url_status_and_detail(fake: FakeAirbyte) -> None:

@@ -77,7 +77,7 @@ async def stop(served: Served, signum: int) -> tuple[int, str, str]:
     process = served.process
     assert process.stdout is not None
     assert process.stderr is not None
-    process.send_signal(signum)
+    process.send_signal(signal.Signals(signum))
     out, err = "", ""
     with anyio.fail_after(10):
         async for chunk in TextReceiveStream(process.stdout):

@@ -12,12 +12,12 @@ from pathlib import Path
 from types import ModuleType
 
 import anyio
+import httpx
 import pytest
 
 from aiobyte.testing import FakeAirbyte
 
 pytest.importorskip("fastapi")
-httpx = pytest.importorskip("httpx")
 
 pytestmark = pytest.mark.anyio
 
@@ -31,12 +31,6 @@ def load_example() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeAirbyte]:
-    async with FakeAirbyte() as server:
-        yield server
 
 
 @pytest.fixture

@@ -512,7 +512,14 @@ async def test_a_failed_request_with_a_password_in_its_body_shows_it_in_no_trans
                 await client.sources.create(
                     name="db",
                     workspace_id=ws,
-                    configuration={"sourceType": "postgres", "password": password},
+                    configuration={
+                        "sourceType": "postgres",
+                        "host": "db",
+                        "port": 5432,
+                        "database": "d",
+                        "username": "u",
+                        "password": password,
+                    },
                 )
     transport = str(Path(AIOBYTE_DIR) / "_transport.py")
     tb: TracebackType | None = caught.value.__traceback__

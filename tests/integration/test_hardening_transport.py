@@ -50,7 +50,7 @@ async def test_with_retries_off_each_call_is_one_request_even_when_connections_d
 
     server = RawServer(every_second_dropped)
     failures = 0
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as client:
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as client:  # type: ignore[arg-type]
         for _ in range(100):
             try:
                 await client.workspaces.get(WS)
@@ -121,7 +121,7 @@ async def test_a_borrowed_session_gets_no_silent_resends_either() -> None:
 
     server = RawServer(drop_all)
     async with server.running(), aiohttp.ClientSession() as session:
-        async with aiobyte.AirbyteClient(server.base_url, session=session, **no_retries()) as c:
+        async with aiobyte.AirbyteClient(server.base_url, session=session, **no_retries()) as c:  # type: ignore[arg-type]
             with pytest.raises(aiobyte.APIConnectionError):
                 await c.workspaces.get(WS)
         assert not session.closed
@@ -218,7 +218,7 @@ async def test_an_announced_body_over_the_cap_is_refused_before_it_is_read() -> 
         return False
 
     server = RawServer(huge)
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
         with anyio.fail_after(10), pytest.raises(aiobyte.UnexpectedResponseError) as caught:
             await c.workspaces.get(WS)
     assert "larger than 33554432 bytes" in str(caught.value)
@@ -231,10 +231,10 @@ async def test_max_body_size_is_configurable() -> None:
 
     server = RawServer(fine)
     async with server.running():
-        async with aiobyte.AirbyteClient(server.base_url, **no_retries(max_body_size=10)) as c:
+        async with aiobyte.AirbyteClient(server.base_url, **no_retries(max_body_size=10)) as c:  # type: ignore[arg-type]
             with pytest.raises(aiobyte.UnexpectedResponseError, match="larger than 10 bytes"):
                 await c.workspaces.get(WS)
-        async with aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
+        async with aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
             assert (await c.workspaces.get(WS)).name == "w"
     with pytest.raises(ValueError, match="max_body_size"):
         aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t", max_body_size=0)
@@ -252,7 +252,7 @@ async def test_a_server_dripping_bytes_is_ended_by_the_attempt_deadline() -> Non
     server = RawServer(drip)
     timeouts = aiobyte.Timeouts(read=1.0, total=1.0)
     async with server.running():
-        async with aiobyte.AirbyteClient(server.base_url, **no_retries(timeout=timeouts)) as c:
+        async with aiobyte.AirbyteClient(server.base_url, **no_retries(timeout=timeouts)) as c:  # type: ignore[arg-type]
             with anyio.fail_after(15), pytest.raises(aiobyte.APITimeoutError) as caught:
                 await c.workspaces.get(WS)
     assert caught.value.method == "GET"
@@ -284,7 +284,7 @@ async def test_json_nested_a_thousand_deep_is_an_airbyte_error(
         return await respond(writer, status, body.encode())
 
     server = RawServer(deep)
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
         with pytest.raises(expected) as caught:
             await c.sources.get(WS)
     if status == 200:
@@ -317,7 +317,7 @@ async def test_a_next_link_with_a_non_ascii_digit_offset_does_not_break_the_list
         return await respond(writer, 200, {"data": data, "next": "http://x/v1/workspaces?offset=²"})
 
     server = RawServer(pages)
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
         listed = [w.name async for w in c.workspaces.list(page_size=2)]
     # The unreadable offset is ignored: the next page follows the items received.
     assert listed == ["w0", "w1", "w2"]

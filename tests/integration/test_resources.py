@@ -17,7 +17,7 @@ from aiobyte.testing import FakeAirbyte, ManualClock
 pytestmark = pytest.mark.anyio
 
 CONFIGURATION: dict[str, Any] = {
-    "sourceType": "postgres",
+    "sourceType": "custom-postgres",  # a custom connector: sent unchecked
     "host": "db.internal",
     "port": 5432,
     "database": "analytics",
@@ -142,11 +142,11 @@ async def test_sources_update_replace_delete_and_oauth(
 ) -> None:
     ws = await client.workspaces.create(name="w")
     src = await client.sources.create(
-        name="pg", workspace_id=ws.workspace_id, configuration={"sourceType": "postgres", "a": 1}
+        name="pg", workspace_id=ws.workspace_id, configuration={"sourceType": "custom", "a": 1}
     )
     patched = await client.sources.update(src.source_id, name="pg2")
     assert patched.name == "pg2"
-    assert patched.configuration == {"sourceType": "postgres", "a": 1}
+    assert patched.configuration == {"sourceType": "custom", "a": 1}
     replaced = await client.sources.replace(src.source_id, name="pg3", configuration={"b": 2})
     assert replaced.name == "pg3"
     oauth = await client.sources.initiate_oauth(
@@ -163,7 +163,12 @@ async def test_destinations_crud(client: aiobyte.AirbyteClient) -> None:
     dst = await client.destinations.create(
         name="bq",
         workspace_id=ws.workspace_id,
-        configuration={"destinationType": "bigquery", "dataset_id": "raw"},
+        configuration={
+            "destinationType": "bigquery",
+            "project_id": "analytics",
+            "dataset_location": "US",
+            "dataset_id": "raw",
+        },
     )
     assert dst.configuration["dataset_id"] == "raw"
     assert (await client.destinations.get(dst.destination_id)).name == "bq"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import email.utils
 import socket
-from collections.abc import AsyncIterator
 
 import anyio
 import pytest
@@ -16,16 +15,14 @@ import pytest
 import aiobyte
 from aiobyte.testing import FakeAirbyte, ManualClock
 
-pytestmark = pytest.mark.anyio
+pytestmark = [
+    pytest.mark.anyio,
+    pytest.mark.fake_airbyte(
+        data={"workspaces": 1, "sources": 1, "destinations": 1, "connections": 1, "jobs": 0}
+    ),
+]
 
 GET_WS = "GET /workspaces/{workspaceId}"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeAirbyte]:
-    async with FakeAirbyte() as server:
-        server.seed(workspaces=1, sources=1, destinations=1, connections=1, jobs=0)
-        yield server
 
 
 def workspace_id(fake: FakeAirbyte) -> str:

@@ -38,7 +38,7 @@ def test_environment_and_keywords_are_refused_alike(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=message):
-        aiobyte.AirbyteClient("https://api.airbyte.com/v1", **keywords)
+        aiobyte.AirbyteClient("https://api.airbyte.com/v1", **keywords)  # type: ignore[arg-type]
 
 
 def test_the_message_for_a_missing_secret_names_the_missing_variable(

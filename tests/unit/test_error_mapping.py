@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -14,12 +15,17 @@ URL = BASE + "/sources/18dccc91-0ab1-4f72-9ed7-0b8fc27c5826"
 
 
 def problem(status: int, title: str, detail: str, **extra: object) -> bytes:
-    body = {"type": "https://reference.airbyte.com/reference/errors#" + title, "title": title}
+    body: dict[str, object] = {
+        "type": "https://reference.airbyte.com/reference/errors#" + title,
+        "title": title,
+    }
     body.update(status=status, detail=detail, **extra)
     return json.dumps(body).encode()
 
 
-def error(status: int, body: bytes = b"", content_type: str = "application/json", **kw: object):
+def error(
+    status: int, body: bytes = b"", content_type: str = "application/json", **kw: Any
+) -> aiobyte.AirbyteError:
     return error_from_response(
         method="GET",
         url=URL,

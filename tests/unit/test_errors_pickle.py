@@ -36,7 +36,7 @@ def example(cls: type[aiobyte.AirbyteError]) -> aiobyte.AirbyteError:
     if issubclass(cls, aiobyte.JobTimeoutError):
         return cls("gave up", job_id=7, last_status="running")
     if issubclass(cls, aiobyte.FanOutError):
-        failure = aiobyte.Failure("key", error=aiobyte.NotFoundError("gone", status=404, **where))
+        failure = aiobyte.Failure("key", error=aiobyte.NotFoundError("gone", status=404, **where))  # type: ignore[var-annotated]
         return cls([failure], total=3)
     return cls("plain")
 
@@ -44,15 +44,15 @@ def example(cls: type[aiobyte.AirbyteError]) -> aiobyte.AirbyteError:
 @pytest.mark.parametrize("cls", every_error_class(), ids=lambda cls: cls.__name__)
 def test_every_error_survives_pickling(cls: type[aiobyte.AirbyteError]) -> None:
     error = example(cls)
-    error.__notes__ = ["a note"]  # (add_note is Python 3.11+)
+    error.__notes__ = ["a note"]  # type: ignore[attr-defined]  # (add_note: 3.11+)
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is cls
     assert str(copy) == str(error)
     assert copy.args == error.args
-    assert copy.__notes__ == ["a note"]
+    assert copy.__notes__ == ["a note"]  # type: ignore[attr-defined]
     for name, value in vars(error).items():
         if name == "failures":  # outcomes hold errors, which compare by identity
-            assert [(o.key, str(o.error)) for o in copy.failures] == [
+            assert [(o.key, str(o.error)) for o in copy.failures] == [  # type: ignore[attr-defined]
                 (o.key, str(o.error)) for o in value
             ]
         else:

@@ -124,6 +124,7 @@ def test_429_without_retry_after_is_a_hard_limit() -> None:
     ]
     assert delays == [2.5, 5.0, None, None]
     # Much longer than an ordinary backoff.
+    assert delays[0] is not None
     assert delays[0] > policy.backoff(0)
 
 

@@ -112,3 +112,21 @@ def test_configuration_round_trips_exactly() -> None:
     value = decoder(dict[str, Any]).decode(raw)
     exact = msgspec.json.Decoder(float_hook=Decimal)
     assert exact.decode(encode(value)) == exact.decode(raw)
+
+
+def test_an_optional_argument_left_unset_is_not_checked_and_one_given_is() -> None:
+    from aiobyte import UNSET
+    from aiobyte._validate import optional_bool, optional_name, optional_uuid
+
+    for optional in (optional_uuid, optional_name, optional_bool):
+        assert optional(UNSET, "argument") is UNSET
+    good = "18dccc91-0ab1-4f72-9ed7-0b8fc27c5826"
+    assert optional_uuid(good, "workspace_id") == good
+    assert optional_name("n", "name") == "n"
+    assert optional_bool(False, "enabled") is False
+    with pytest.raises(ValueError, match="workspace_id"):
+        optional_uuid("not-a-uuid", "workspace_id")
+    with pytest.raises(ValueError, match="name"):
+        optional_name("", "name")
+    with pytest.raises(ValueError, match="enabled must be True or False; got 1"):
+        optional_bool(1, "enabled")

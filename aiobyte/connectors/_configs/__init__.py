@@ -1,0 +1,1 @@
+"""Generated typed models, one module per connector (import from aiobyte.connectors)."""
