@@ -102,11 +102,11 @@ def build(
     for route, seconds in (latency or {}).items():
         fake.faults.inject(route, latency=seconds, times=None)
     if connections:
-        sources = fake.state.sources.ids()[:connections]
-        if len(sources) < connections:
-            raise SystemExit(f"--connections {connections}: only {len(sources)} sources")
+        source_ids = fake.state.sources.ids()[:connections]
+        if len(source_ids) < connections:
+            raise SystemExit(f"--connections {connections}: only {len(source_ids)} sources")
         destination = fake.add_destination(workspace_id, destination_type="postgres")
-        for source_id in sources:
+        for source_id in source_ids:
             fake.add_connection(source_id, destination["destinationId"])
         fake.plan_jobs(None, duration=job_duration)
     return fake

@@ -149,6 +149,10 @@ def _aiobyte(check: Callable[[float], bool]) -> Callable[[Summaries], bool | Non
     return judged
 
 
+def _within(bound: float) -> Callable[[float], bool]:
+    return lambda value: value <= bound
+
+
 def _ratio_at_most(limit: float) -> Callable[[Summaries], bool | None]:
     def judged(summaries: Summaries) -> bool | None:
         ratio = _ratio(summaries, "aiobyte")
@@ -275,7 +279,7 @@ def _fan_out(settings: Settings) -> Scenario:
                 _millis,
                 "ms",
                 f"≤ 1.3× ideal ({ideal * 1.3 * 1000:,.0f} ms)",
-                _aiobyte(lambda v, ideal=ideal: v <= 1.3 * ideal),
+                _aiobyte(_within(1.3 * ideal)),
             )
         )
 
