@@ -60,7 +60,7 @@ Next:
   {cli} sources list --help
       the command line, against that fake or your own Airbyte
   python3 tools/dev.py test
-      lint, types and every test, as CI runs them (in a clone of aiobyte)
+      lint, types and every test (tools/dev.py ci adds what CI runs: 3.10, 3.13, integrations)
   README.md: "Use", "Workflows" and "Testing your code against a fake Airbyte"
 """
 
