@@ -43,12 +43,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import api_docs  # beside this script
+
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "aiobyte" / "connectors"
 SCHEMAS_DIR = PACKAGE / "_schemas"
 CONFIGS_DIR = PACKAGE / "_configs"
 SPEC_NAME = "api_sdk.yaml"
-DIR_ENV = "AIOBYTE_API_DIR"
 KINDS = ("source", "destination")
 
 #: The JSON Schema keywords a description keeps: what validation, masking and the typed
@@ -109,21 +110,15 @@ JSON = dict[str, Any]
 
 
 def find_spec(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``api_sdk.yaml``: ``explicit``, else ``$AIOBYTE_API_DIR``, else the shared folder.
+    """``api_sdk.yaml``: ``explicit``, else where ``tools/api_docs.py`` looks.
 
-    Raises ``FileNotFoundError`` naming where it looked and how to point elsewhere.
+    Raises ``FileNotFoundError`` naming where it looked and how to get the spec.
     """
-    if explicit is not None:
-        candidate = Path(explicit)
-    elif os.environ.get(DIR_ENV):
-        candidate = Path(os.environ[DIR_ENV]) / SPEC_NAME
-    else:
-        candidate = REPO.parent / "shared" / "airbyte-api" / SPEC_NAME
-    if not candidate.is_file():
-        raise FileNotFoundError(
-            f"{SPEC_NAME} not found at {candidate}; pass --spec PATH or set ${DIR_ENV}"
-        )
-    return candidate
+    if explicit is None:
+        return api_docs.document(SPEC_NAME)
+    if not Path(explicit).is_file():
+        raise FileNotFoundError(f"{SPEC_NAME} not found at {explicit} (--spec)")
+    return Path(explicit)
 
 
 def load_connectors(path: Path) -> dict[tuple[str, str], JSON]:
@@ -563,7 +558,9 @@ def owned_files() -> Iterator[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--spec", help=f"api_sdk.yaml (default: ${DIR_ENV} or the shared copy)")
+    parser.add_argument(
+        "--spec", help=f"api_sdk.yaml (default: in ${api_docs.ENV} or the shared copy)"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if the output is stale")
     args = parser.parse_args(argv)
     try:

@@ -24,7 +24,7 @@ from msgspec import DecodeError
 from msgspec import json as msgjson
 
 from aiobyte import connectors
-from aiobyte.connectors._check import _check as check_against  # the one schema walker
+from aiobyte.connectors import check_against  # the one schema walker, shared with the client
 
 from ._cron import CronError, parse_cron, split_time_zone, valid_time_zone
 from ._data import catalog_streams
@@ -86,9 +86,7 @@ def body_problems(route: str, body: bytes) -> list[str]:
         return []
     if not isinstance(value, dict):
         return []
-    problems: list[str] = []
-    check_against(schema, plain(value), "body", problems, False, False)
-    return problems
+    return check_against(schema, plain(value), path="body")
 
 
 def check_body(route: str, body: bytes) -> None:
