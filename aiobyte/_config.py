@@ -148,8 +148,9 @@ JOB_WATCH_STALE = 60.0
 #: Seconds subtracted from the newest change a round saw before the next round stops
 #: there: the server writes whole seconds, and two changes can share one.
 JOB_WATCH_MARGIN = 5.0
-#: Pages a round may read beyond those its watched jobs fill, for the jobs that changed
-#: but are not watched (other syncs, finished ones) before it gives up on the rest.
+#: Pages a round may read beyond those its watched jobs (and the jobs whose waits just
+#: ended, still among the latest changes) fill, for the other jobs that changed (other
+#: clients' syncs) before it leaves the rest to direct polls.
 JOB_WATCH_EXTRA_PAGES = 3
 #: Waits woken per turn of the event loop when a round ends. Each takes a few tens of
 #: microseconds to read its answer and go back to sleep: 200 hold the loop for a few

@@ -15,13 +15,25 @@ calls instead:
   jobs after paging, so a filtered page says nothing about the jobs it left out), and
   stops once it has seen every watched job, or reaches jobs that last changed before
   the previous round began (those, watched or not, have not changed since), or has read
-  as many pages as the watched jobs fill plus a few;
+  as many pages as the watched jobs fill, plus those of the jobs whose waits just ended
+  (they changed lately, so they are still on the first pages), plus a few;
+- a job read by a wait (its first poll) sends the next round back no further than the
+  last change it shows or the newest change a round showed before, whichever is later:
+  it was read after both. A job queued for a week does not send every round a week back
+  through the history of a busy workspace;
+- pages are offsets into a list that moves while it is read: a job that changes jumps
+  to the top, and the jobs between shift by one, so a round can miss a job. A watched job
+  that a round should have shown (it changed since the round's horizon, or the round
+  stopped at its page limit before it) and did not is asked for directly, in the same
+  poll; first polls a round did not answer too;
 - a watched job the rounds have not shown for ``JOB_WATCH_STALE`` seconds is asked for
   directly, and so is every job while fewer than ``JOB_WATCH_BATCH_MIN`` are watched,
-  after a round failed, for ``JOB_WATCH_STALE`` seconds after a round hit its page
-  limit (too many jobs changing that are not watched), or for good once the server
-  refused a list call (a token that may not list jobs): the watcher never makes a
-  wait miss its job's final state, it only saves requests.
+  after a round failed, for ``JOB_WATCH_STALE`` seconds after a round stopped at its page
+  limit having shown fewer watched jobs than it read pages (so many jobs change that are
+  not watched that rounds cost more than they save; a round that shows most of them and
+  leaves a few to direct polls goes on), or for good once the server refused a list
+  call (a token that may not list jobs): the watcher never makes a wait miss its job's
+  final state, it only saves requests.
 
 When a round ends, its waits are woken ``JOB_WATCH_WAKE_BURST`` per turn of the event
 loop, not all in one: 10,000 waits woken at once would hold the loop for a quarter of a
@@ -120,6 +132,12 @@ class JobWatcher:
         # The oldest change (less the margin) of the jobs watched since the last round
         # began: the next horizon may not be later, or their changes could be skipped.
         self._floor = float("inf")
+        # The newest change any round showed (server time): a job read after it was
+        # read at a later server time, so the rounds need not look back past it for it.
+        self._newest = float("-inf")
+        # When the jobs whose waits ended last changed (server time): until the horizon
+        # passes them they still fill the rounds' pages, watched or not.
+        self._ended: list[float] = []
         self._refused = False
         # Until then, polls go direct: the last round hit its page limit (many jobs
         # changing that are not watched), and rounds would cost more than they save.
@@ -130,14 +148,19 @@ class JobWatcher:
         job_id = job.job_id
         self._waits[job_id] = self._waits.get(job_id, 0) + 1
         self._shown.setdefault(job_id, self._monotonic())
+        self._latest.setdefault(job_id, job)
         changed = _instant(job.last_updated_at)
         if changed is None:
             self._shown[job_id] = float("-inf")  # no timestamp to reason with: ask it
         else:
-            self._floor = min(self._floor, changed - _config.JOB_WATCH_MARGIN)
+            # Its next change is later than when it was read, which is later than its
+            # last change and than any change a round showed before: a job that last
+            # changed a week ago must not send the rounds a week back.
+            read = max(changed, self._newest)
+            self._floor = min(self._floor, read - _config.JOB_WATCH_MARGIN)
 
-    def unwatch(self, job_id: int) -> None:
-        """A wait on ``job_id`` ended."""
+    def unwatch(self, job_id: int, last: Job | None = None) -> None:
+        """A wait on ``job_id`` ended (``last``: the job as it last read it)."""
         left = self._waits.get(job_id, 0) - 1
         if left > 0:
             self._waits[job_id] = left
@@ -145,6 +168,9 @@ class JobWatcher:
         self._waits.pop(job_id, None)
         self._shown.pop(job_id, None)
         self._latest.pop(job_id, None)
+        changed = None if last is None else _instant(last.last_updated_at)
+        if changed is not None and self._horizon is not None and changed >= self._horizon:
+            self._ended.append(changed)
 
     @property
     def batching(self) -> bool:
@@ -190,15 +216,19 @@ class JobWatcher:
         now = self._monotonic()
         if not self.batching or job_id not in self._waits or now < self._crowded_until:
             return await self._jobs.get(job_id)
-        if now - self._shown[job_id] > _config.JOB_WATCH_STALE:
-            job = await self._jobs.get(job_id)
-            if job_id in self._shown:
-                self._shown[job_id] = self._monotonic()
-                self._latest[job_id] = job
-            return job
-        if await self._join() is None:
-            return await self._jobs.get(job_id)  # the round failed: ask directly
-        return self._latest.get(job_id, last)
+        if now - self._shown[job_id] <= _config.JOB_WATCH_STALE:
+            if await self._join() is None:
+                return await self._jobs.get(job_id)  # the round failed: ask directly
+            shown = self._shown.get(job_id)
+            if shown is None or shown > float("-inf"):
+                return self._latest.get(job_id, last)
+            # The round could not vouch for this job (it stopped before it, or the job
+            # moved while it paged): asked for now, not a poll interval later.
+        job = await self._jobs.get(job_id)
+        if job_id in self._shown:
+            self._shown[job_id] = self._monotonic()
+            self._latest[job_id] = job
+        return job
 
     async def _join(self, *, fresh: bool = False) -> _Round | None:
         """Wait for the round in flight, or a new one: None if it failed.
@@ -239,12 +269,23 @@ class JobWatcher:
         return current
 
     async def _run(self, current: _Round) -> None:
-        wanted = {*self._waits, *self._first}
-        floor, self._floor = self._floor, float("inf")
-        horizon = None if self._horizon is None else min(self._horizon, floor)
         waits, first = self._waits, self._first
+        wanted = {*waits, *first}
+        floor, self._floor = self._floor, float("inf")
+        horizon: float | None = floor if self._horizon is None else min(self._horizon, floor)
+        if horizon == float("inf"):
+            horizon = None  # nothing known yet: read until every job is seen
+        if horizon is not None:
+            # Jobs whose waits ended and that changed since the horizon: still on the
+            # pages this round reads, before the horizon.
+            self._ended = [changed for changed in self._ended if changed >= horizon]
+        ended = len(self._ended)
+
+        def pages_for(jobs: int) -> int:  # what the watched and just ended jobs fill
+            return -(-(jobs + ended) // _config.PAGE_SIZE) + _config.JOB_WATCH_EXTRA_PAGES
+
         filled = -(-len(wanted) // _config.PAGE_SIZE)  # pages the watched jobs fill
-        limit = filled + _config.JOB_WATCH_EXTRA_PAGES
+        limit = pages_for(len(wanted))
         pages = 0
         reached_horizon = False
         exhausted = False  # every page read: what a round did not see is not listed
@@ -266,8 +307,7 @@ class JobWatcher:
                         current.seen[job.job_id] = job
                 if pages >= limit:
                     # Waits that began meanwhile count too: their pages are not waste.
-                    watched = -(-(len(waits) + len(first)) // _config.PAGE_SIZE)
-                    limit = max(limit, watched + _config.JOB_WATCH_EXTRA_PAGES)
+                    limit = max(limit, pages_for(len(waits) + len(first)))
                 if reached_horizon or wanted <= current.seen.keys() or pages >= limit:
                     break
             else:
@@ -279,28 +319,39 @@ class JobWatcher:
                 logger.info("listing jobs failed (%s): polling each job on its own", exc)
             raise
         shown = self._monotonic()
-        for job_id, job in current.seen.items():
+        seen = current.seen
+        latest = self._latest
+        for job_id, job in seen.items():
             if job_id in self._waits:
-                self._latest[job_id] = job
+                latest[job_id] = job
                 self._shown[job_id] = shown
-        complete = reached_horizon or exhausted or wanted <= current.seen.keys()
-        if exhausted:
-            # Watched jobs no page showed (deleted, or never there) are asked for directly.
-            for job_id in wanted - current.seen.keys():
-                if job_id in self._shown:
-                    self._shown[job_id] = float("-inf")
-        if complete:
-            # Every change since the horizon was on these pages (newest first): the
-            # next round looks back only to the newest change seen now, less a margin,
-            # or to the oldest change of a job watched since this round began.
-            if current.newest is not None:
-                self._horizon = min(current.newest - _config.JOB_WATCH_MARGIN, self._floor)
-            elif horizon is not None:
-                self._horizon = min(horizon, self._floor)
-        else:
-            # Stopped at the page limit: the watched jobs it did not reach are asked
-            # for directly, and so is every job for a while; the horizon stays.
-            for job_id in wanted - current.seen.keys():
-                if job_id in self._shown:
-                    self._shown[job_id] = float("-inf")
+        if current.newest is not None:
+            self._newest = max(self._newest, current.newest)
+        # Every watched job was seen, or is asked for directly at its next poll (below),
+        # or (the horizon reached) has not changed since: the next round looks back only
+        # to the newest change seen now, less a margin, or to the oldest change of a
+        # job watched since this round began.
+        if current.newest is not None:
+            self._horizon = min(current.newest - _config.JOB_WATCH_MARGIN, self._floor)
+        elif horizon is not None:
+            self._horizon = min(horizon, self._floor)
+        # Stopped at its page limit, not at the horizon, the end or the last job it wanted.
+        stopped_short = not (reached_horizon or exhausted or wanted <= seen.keys())
+        for job_id in wanted - seen.keys():
+            if job_id not in self._shown:
+                continue  # a first poll (it asks directly), or its wait ended meanwhile
+            state = latest.get(job_id)
+            changed = None if state is None else _instant(state.last_updated_at)
+            recent = changed is None or horizon is None or changed >= horizon
+            if exhausted or stopped_short or recent:
+                # No page showed it (deleted, or never listed); or the round stopped at
+                # its page limit before reaching it; or it changed since the horizon,
+                # so it was on the pages read, unless it moved while the round paged
+                # (offsets shift as jobs change): asked for directly.
+                self._shown[job_id] = float("-inf")
+        if stopped_short and len(seen) < pages:
+            # Stopped at its page limit having shown fewer watched jobs than it read
+            # pages: so many jobs change that are not watched that rounds cost more
+            # than asking for each job. Every poll goes directly for a while. (A round
+            # that shows most of them does save requests, even if it asks for the rest.)
             self._crowded_until = shown + _config.JOB_WATCH_STALE

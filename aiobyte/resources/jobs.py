@@ -536,7 +536,7 @@ class _Polls:
     def _stop_watching(self) -> None:
         watcher, self._watcher = self._watcher, None
         if watcher is not None:
-            watcher.unwatch(self._job_id)
+            watcher.unwatch(self._job_id, self._last)
 
     def __del__(self) -> None:
         if "_watcher" in self.__dict__:  # not when __init__ refused its arguments
