@@ -156,6 +156,11 @@ JOB_WATCH_EXTRA_PAGES = 3
 #: microseconds to read its answer and go back to sleep: 200 hold the loop for a few
 #: ms; 10,000 at once held it for a quarter of a second.
 JOB_WATCH_WAKE_BURST = 200
+#: Seconds within which the sleeps of waits between polls end together on one timer
+#: (their waits then woken JOB_WATCH_WAKE_BURST per turn): thousands of waits begun
+#: together poll together, and a timer each would fire them all in one turn. A tenth
+#: of a second is nothing next to a poll interval of one to fifteen.
+JOB_WATCH_SLEEP_GRAIN = 0.1
 
 #: ``fan_out``: keys worked on at once by default. Each key holds at most one request at
 #: a time, so this stays below MAX_IN_FLIGHT and leaves the client room for other work.

@@ -28,7 +28,7 @@ import logging
 import platform
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -435,6 +435,25 @@ class Transport:
             if task not in self._closing:
                 raise
             # aclose() cancelled it. Another cancellation pending as well wins.
+            if sys.version_info >= (3, 11) and task.uncancel() > 0:
+                raise
+            raise _closed_error() from None
+        finally:
+            self._active.discard(task)
+            self._closing.discard(task)
+
+    async def closable(self, sleep: Callable[[float], Awaitable[None]], seconds: float) -> None:
+        """``await sleep(seconds)`` (between polls); ``ClientClosedError`` as soon as the
+        client is closed meanwhile, as for a request in flight."""
+        self._check_open()
+        task = asyncio.current_task()
+        assert task is not None
+        self._active.add(task)
+        try:
+            await sleep(seconds)
+        except asyncio.CancelledError:
+            if task not in self._closing:
+                raise
             if sys.version_info >= (3, 11) and task.uncancel() > 0:
                 raise
             raise _closed_error() from None

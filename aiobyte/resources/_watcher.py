@@ -53,13 +53,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import _config
+from .._clock import Clock
 from .._errors import AirbyteError, APIConnectionError, InternalServerError, RateLimitError
 from ..models import Job
 
 if TYPE_CHECKING:
     from .jobs import Jobs
 
-__all__ = ["JobWatcher"]
+__all__ = ["Alarm", "JobWatcher"]
 
 logger = logging.getLogger("aiobyte")
 
@@ -96,14 +97,76 @@ class _Round:
         self.waiters: deque[asyncio.Future[None]] = deque()
 
     def wake(self, _: object = None) -> None:
-        """Wake the next burst of waiters; the rest in the next turn of the loop."""
-        waiters = self.waiters
-        for _ in range(min(len(waiters), _config.JOB_WATCH_WAKE_BURST)):
-            waiter = waiters.popleft()
-            if not waiter.done():  # not cancelled meanwhile
-                waiter.set_result(None)
-        if waiters:
-            asyncio.get_running_loop().call_soon(self.wake)
+        """Wake its waiters, a burst per turn of the loop."""
+        _wake(self.waiters)
+
+
+def _wake(waiters: deque[asyncio.Future[None]]) -> None:
+    """Wake the next burst of waiters; the rest in the next turns of the loop."""
+    for _ in range(min(len(waiters), _config.JOB_WATCH_WAKE_BURST)):
+        waiter = waiters.popleft()
+        if not waiter.done():  # not cancelled meanwhile
+            waiter.set_result(None)
+    if waiters:
+        asyncio.get_running_loop().call_soon(_wake, waiters)
+
+
+class _Bell:
+    """The sleepers of one grain of due times: one timer for all of them."""
+
+    __slots__ = ("live", "task", "waiters")
+
+    def __init__(self) -> None:
+        self.waiters: deque[asyncio.Future[None]] = deque()
+        self.live = 0  # waiters not cancelled
+        self.task: asyncio.Task[None] | None = None
+
+
+class Alarm:
+    """The sleeps of waits between polls, on the client's clock.
+
+    10,000 waits that began together poll together: their 10,000 timers would fire in
+    one turn of the event loop and their tasks run in the next, holding it for a tenth
+    of a second or more. Sleeps that end within ``JOB_WATCH_SLEEP_GRAIN`` seconds of
+    each other share one timer (the first one's: a lone sleep lasts exactly as long
+    as asked), and their sleepers are woken ``JOB_WATCH_WAKE_BURST`` per turn.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._bells: dict[int, _Bell] = {}
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep about ``seconds`` (within the grain, and the turns the burst takes)."""
+        loop = asyncio.get_running_loop()
+        grain = int((self._clock.monotonic() + seconds) // _config.JOB_WATCH_SLEEP_GRAIN)
+        bell = self._bells.get(grain)
+        if bell is None:
+            bell = self._bells[grain] = _Bell()
+            bell.task = loop.create_task(self._ring(grain, bell, seconds))
+        waiter = loop.create_future()
+        bell.waiters.append(waiter)
+        bell.live += 1
+        try:
+            await waiter
+        except BaseException:
+            bell.live -= 1
+            if bell.live == 0 and bell.task is not None and not bell.task.done():
+                # Nobody left to wake: no timer left behind.
+                bell.task.cancel()
+                self._drop(grain, bell)
+            raise
+
+    async def _ring(self, grain: int, bell: _Bell, seconds: float) -> None:
+        try:
+            await self._clock.sleep(seconds)
+        finally:
+            self._drop(grain, bell)
+            _wake(bell.waiters)
+
+    def _drop(self, grain: int, bell: _Bell) -> None:
+        if self._bells.get(grain) is bell:
+            del self._bells[grain]
 
 
 def _retrieve(task: asyncio.Task[Any]) -> None:

@@ -26,7 +26,7 @@ from .._types import Id
 from .._validate import check_datetime, check_enum, check_int_id, check_uuid
 from ..models import Job, JobCreate, JobStatus, JobType
 from ._base import Params, Resource
-from ._watcher import JobWatcher
+from ._watcher import Alarm, JobWatcher
 
 __all__ = ["FINAL_STATUSES", "JobSummary", "Jobs"]
 
@@ -142,6 +142,7 @@ class Jobs(Resource):
     def __init__(self, transport: Transport, options: RequestOptions | None = None) -> None:
         super().__init__(transport, options)
         self._watcher = JobWatcher(self, transport.clock.monotonic)
+        self._alarm = Alarm(transport.clock)
         #: Whether many concurrent waits share list calls (True) or each poll is a
         #: ``GET /jobs/{jobId}`` (False). Either way every wait ends with its job.
         self.batch_polls = True
@@ -545,21 +546,6 @@ class _Polls:
     def __aiter__(self) -> _Polls:
         return self
 
-    async def __anext__(self) -> Job:
-        if self._ended:
-            raise StopAsyncIteration
-        try:
-            job = await self._next()
-        except BaseException:
-            self._stop_watching()
-            raise
-        if job.status in FINAL_STATUSES:
-            self._stop_watching()
-        elif self._watcher is None:
-            self._watcher = self._jobs._watcher
-            self._watcher.watch(job)
-        return job
-
     async def _poll(self) -> Job:
         last = self._last
         if not self._jobs.batch_polls:
@@ -570,34 +556,49 @@ class _Polls:
             return await self._jobs.get(self._job_id)
         return await self._watcher.poll(self._job_id, last)
 
-    async def _next(self) -> Job:
-        clock = self._clock
-        if self._last is None:
-            if self._timeout is not None:
-                self._deadline = clock.monotonic() + self._timeout
-        else:
-            wait = self._interval
-            if self._deadline is not None:
-                remaining = self._deadline - clock.monotonic()
-                if remaining <= 0:
-                    self._ended = True
-                    raise self._timeout_error()
-                wait = min(wait, remaining)
-            await clock.sleep(wait)
-            self._interval = min(self._max_interval, self._interval * _config.JOB_POLL_FACTOR)
-        while True:
-            try:
-                job = await self._poll()
-            except _TRANSIENT as exc:
-                failure: AirbyteError = exc
+    async def __anext__(self) -> Job:
+        # One coroutine from the sleep to the poll (no helper awaited in between): a
+        # sleeping wait holds a chain of frames, and 10,000 of them are what the
+        # garbage collector walks.
+        if self._ended:
+            raise StopAsyncIteration
+        try:
+            clock = self._clock
+            if self._last is None:
+                if self._timeout is not None:
+                    self._deadline = clock.monotonic() + self._timeout
             else:
-                break
-            # Raised outside the except block: the error is the answer, not its context.
-            await self._ride_out(failure)
-        self._failing_since = None
-        self._last = job
+                wait = self._interval
+                if self._deadline is not None:
+                    remaining = self._deadline - clock.monotonic()
+                    if remaining <= 0:
+                        self._ended = True
+                        raise self._timeout_error()
+                    wait = min(wait, remaining)
+                await self._jobs._transport.closable(self._jobs._alarm.sleep, wait)
+                self._interval = min(self._max_interval, self._interval * _config.JOB_POLL_FACTOR)
+            while True:
+                try:
+                    job = await self._poll()
+                except _TRANSIENT as exc:
+                    failure: AirbyteError = exc
+                else:
+                    break
+                # Raised outside the except block: the error is the answer, not its
+                # context.
+                await self._ride_out(failure)
+            self._failing_since = None
+            self._last = job
+            if job.status in FINAL_STATUSES:
+                self._ended = True
+        except BaseException:
+            self._stop_watching()
+            raise
         if job.status in FINAL_STATUSES:
-            self._ended = True
+            self._stop_watching()
+        elif self._watcher is None:
+            self._watcher = self._jobs._watcher
+            self._watcher.watch(job)
         return job
 
     async def _ride_out(self, failure: AirbyteError) -> None:
@@ -621,7 +622,7 @@ class _Polls:
         logger.info(
             "polling job %d failed (%s); polling again in %.1f s", self._job_id, failure, wait
         )
-        await clock.sleep(wait)
+        await self._jobs._transport.closable(self._jobs._alarm.sleep, wait)
         self._interval = min(self._max_interval, self._interval * _config.JOB_POLL_FACTOR)
 
     def _timeout_error(self, detail: str = "") -> JobTimeoutError:
