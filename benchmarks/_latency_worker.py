@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 JSON = dict[str, Any]
-STARTS_PER_TURN = 1_000  # (j): waits started per turn of the loop, as they arrive in an orchestrator
+STARTS_PER_TURN = 1_000  # (j): waits started per loop turn, as they arrive in an orchestrator
 
 
 def _is_raw(side: Any) -> bool:
