@@ -546,20 +546,9 @@ class _Polls:
     def __aiter__(self) -> _Polls:
         return self
 
-    async def _poll(self) -> Job:
-        last = self._last
-        if not self._jobs.batch_polls:
-            return await self._jobs.get(self._job_id)
-        if last is None:  # with many waits, from a round of list calls too
-            return await self._jobs._watcher.first(self._job_id)
-        if self._watcher is None:
-            return await self._jobs.get(self._job_id)
-        return await self._watcher.poll(self._job_id, last)
-
     async def __anext__(self) -> Job:
-        # One coroutine from the sleep to the poll (no helper awaited in between): a
-        # sleeping wait holds a chain of frames, and 10,000 of them are what the
-        # garbage collector walks.
+        # One coroutine from the sleep to the poll (no helper awaited in between): each
+        # is a frame more per wait, and 10,000 waits begin and sleep together.
         if self._ended:
             raise StopAsyncIteration
         try:
@@ -577,9 +566,18 @@ class _Polls:
                     wait = min(wait, remaining)
                 await self._jobs._transport.closable(self._jobs._alarm.sleep, wait)
                 self._interval = min(self._max_interval, self._interval * _config.JOB_POLL_FACTOR)
+            jobs, job_id = self._jobs, self._job_id
             while True:
                 try:
-                    job = await self._poll()
+                    last = self._last
+                    if not jobs.batch_polls:
+                        job = await jobs.get(job_id)
+                    elif last is None:  # with many waits, from a round of list calls too
+                        job = await jobs._watcher.first(job_id)
+                    elif self._watcher is None:
+                        job = await jobs.get(job_id)
+                    else:
+                        job = await self._watcher.poll(job_id, last)
                 except _TRANSIENT as exc:
                     failure: AirbyteError = exc
                 else:
