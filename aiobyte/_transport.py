@@ -31,7 +31,7 @@ import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 from yarl import URL
@@ -68,6 +68,8 @@ __all__ = [
     "Timeouts",
     "Transport",
 ]
+
+_T = TypeVar("_T")
 
 logger = logging.getLogger("aiobyte")
 
@@ -442,15 +444,15 @@ class Transport:
             self._active.discard(task)
             self._closing.discard(task)
 
-    async def closable(self, sleep: Callable[[float], Awaitable[None]], seconds: float) -> None:
-        """``await sleep(seconds)`` (between polls); ``ClientClosedError`` as soon as the
-        client is closed meanwhile, as for a request in flight."""
+    async def closable(self, wait: Callable[..., Awaitable[_T]], *args: Any) -> _T:
+        """``await wait(*args)`` (a sleep between polls); ``ClientClosedError`` as soon as
+        the client is closed meanwhile, as for a request in flight."""
         self._check_open()
         task = asyncio.current_task()
         assert task is not None
         self._active.add(task)
         try:
-            await sleep(seconds)
+            return await wait(*args)
         except asyncio.CancelledError:
             if task not in self._closing:
                 raise

@@ -35,9 +35,20 @@ calls instead:
   call (a token that may not list jobs): the watcher never makes a wait miss its job's
   final state, it only saves requests.
 
+``jobs.wait`` hands its wait over once it has read its job (``until_final``), while the
+rounds answer the waits: it sleeps on one future until its job has ended, and the
+watcher's one task asks about it on the wait's own schedule (its poll interval growing
+as before), answering it as soon as a round shows its final state, or handing it back to
+poll on its own at its deadline or when rounds stop answering. 10,000 waits then hold
+no timer and make no garbage while their jobs run: each poll of a sleeping wait made
+a chain of coroutines and futures that lived through the sleep, and the collector's
+full passes over them held the loop (``jobs.watch`` polls as before: it yields every
+change).
+
 When a round ends, its waits are woken ``JOB_WATCH_WAKE_BURST`` per turn of the event
 loop, not all in one: 10,000 waits woken at once would hold the loop for a quarter of a
-second (and their next polls would come due together again).
+second (and their next polls would come due together again); handed waits are answered
+so too, and looked at ``_BATCH`` per turn.
 
 Rounds run in tasks of their own, awaited through a shield: a wait that is cancelled
 stops waiting, the round goes on for the others.
@@ -47,9 +58,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import heapq
+import itertools
 import logging
 from collections import deque
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .. import _config
@@ -63,6 +75,9 @@ if TYPE_CHECKING:
 __all__ = ["Alarm", "JobWatcher"]
 
 logger = logging.getLogger("aiobyte")
+
+_FINAL = frozenset({"succeeded", "failed", "cancelled"})  # statuses a job does not leave
+_BATCH = 500  # handed waits looked at per turn of the loop
 
 # The rounds' own failures that say nothing about listing as such: the next round may
 # work. Anything else (403, 400, ...) means this server or token will not list jobs.
@@ -122,6 +137,38 @@ class _Bell:
         self.task: asyncio.Task[None] | None = None
 
 
+class _Waiter:
+    """A wait handed to the watcher until its job ends."""
+
+    __slots__ = ("deadline", "future", "interval", "job_id", "last", "max_interval")
+
+    def __init__(
+        self,
+        job_id: int,
+        last: Job,
+        future: asyncio.Future[Job],
+        interval: float,
+        max_interval: float,
+        deadline: float | None,
+    ) -> None:
+        self.job_id = job_id
+        self.last = last
+        self.future = future
+        self.interval = interval
+        self.max_interval = max_interval
+        self.deadline = deadline
+
+
+def _settle(answers: deque[tuple[asyncio.Future[Job], Job]]) -> None:
+    """Answer the next burst of handed waits; the rest in the next turns of the loop."""
+    for _ in range(min(len(answers), _config.JOB_WATCH_WAKE_BURST)):
+        future, job = answers.popleft()
+        if not future.done():  # not cancelled meanwhile
+            future.set_result(job)
+    if answers:
+        asyncio.get_running_loop().call_soon(_settle, answers)
+
+
 class Alarm:
     """The sleeps of waits between polls, on the client's clock.
 
@@ -177,9 +224,18 @@ def _retrieve(task: asyncio.Task[Any]) -> None:
 class JobWatcher:
     """Answers ``jobs.wait``/``watch``/``run`` polls from batched list calls."""
 
-    def __init__(self, jobs: Jobs, monotonic: Callable[[], float]) -> None:
+    def __init__(self, jobs: Jobs, clock: Clock) -> None:
         self._jobs = jobs
-        self._monotonic = monotonic
+        self._monotonic = clock.monotonic
+        self._clock = clock
+        # Waits handed over until their job ends (``until_final``): by when each wants
+        # news next, and by job; the task that answers them, and what wakes it early.
+        self._due: list[tuple[float, int, _Waiter]] = []
+        self._handed: dict[int, list[_Waiter]] = {}
+        self._order = itertools.count()
+        self._driver: asyncio.Task[None] | None = None
+        self._poke: asyncio.Future[None] | None = None
+        self._wake_at = float("inf")
         # Watched jobs: id -> number of waits on it; the newest state a round showed,
         # and when (on the client's clock).
         self._waits: dict[int, int] = {}
@@ -292,6 +348,164 @@ class JobWatcher:
             self._shown[job_id] = self._monotonic()
             self._latest[job_id] = job
         return job
+
+    @property
+    def answering(self) -> bool:
+        """Whether waits may be handed over until their job ends (``until_final``)."""
+        return self.batching and self._monotonic() >= self._crowded_until
+
+    async def until_final(
+        self,
+        job_id: int,
+        last: Job,
+        interval: float,
+        max_interval: float,
+        deadline: float | None,
+    ) -> Job:
+        """The final state of a watched job, from the rounds; or, when the wait should
+        poll on its own again (its deadline came, or rounds stopped answering: too few
+        waits, a failed round or list call, a crowded workspace, a failed ``GET``), the
+        newest state known.
+
+        The wait is asked about on its own schedule (``interval`` growing to
+        ``max_interval``), as if it polled: no task of its own wakes for it meanwhile,
+        nothing is allocated for it, and it is woken once, when its job has ended.
+        """
+        loop = asyncio.get_running_loop()
+        waiter = _Waiter(job_id, last, loop.create_future(), interval, max_interval, deadline)
+        self._handed.setdefault(job_id, []).append(waiter)
+        self._schedule(waiter, self._monotonic())
+        try:
+            return await waiter.future
+        finally:
+            waiters = self._handed.get(job_id)
+            if waiters is not None and waiter in waiters:
+                waiters.remove(waiter)
+                if not waiters:
+                    del self._handed[job_id]
+            if not self._handed and self._poke is not None and not self._poke.done():
+                self._poke.set_result(None)  # nobody left: the driver ends, no timer behind
+
+    def _schedule(self, waiter: _Waiter, now: float) -> None:
+        due = now + waiter.interval
+        if waiter.deadline is not None:
+            due = min(due, waiter.deadline)
+        heapq.heappush(self._due, (due, next(self._order), waiter))
+        driver = self._driver
+        if driver is None or driver.done():
+            self._driver = driver = asyncio.get_running_loop().create_task(self._drive())
+            driver.add_done_callback(_retrieve)
+        elif due < self._wake_at and self._poke is not None and not self._poke.done():
+            self._poke.set_result(None)
+
+    async def _drive(self) -> None:
+        """Answer the handed waits: a round when the first of them is due (rounds at
+        least ``JOB_WATCH_ROUND_MIN`` apart), then each due one from it."""
+        due = self._due
+        try:
+            while True:
+                while due and due[0][2].future.done():
+                    heapq.heappop(due)
+                if not due:
+                    return
+                at = due[0][0]
+                if self._round is not None:
+                    at = max(at, self._round.started + _config.JOB_WATCH_ROUND_MIN)
+                wait = at - self._monotonic()
+                if wait > 0:
+                    await self._nap(at, wait)
+                    continue  # woken early by a wait due sooner, or it is time
+                if not self.answering:
+                    return
+                current = await self._join()
+                if current is None:
+                    return  # the round failed: the waits poll on their own
+                await self._answer(current)
+        finally:
+            self._hand_back()
+
+    async def _nap(self, at: float, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._poke = poke = loop.create_future()
+        self._wake_at = at
+        sleeper = loop.create_task(self._clock.sleep(seconds))
+        try:
+            await asyncio.wait((sleeper, poke), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            self._poke = None
+            self._wake_at = float("inf")
+
+    async def _answer(self, current: _Round) -> None:
+        # Thousands of waits may be due together: a share of them per turn of the loop.
+        answers: deque[tuple[asyncio.Future[Job], Job]] = deque()
+        handed = self._handed
+        for job_id, job in current.seen.items():  # ended: answered now, due or not
+            if job.status.value in _FINAL and job_id in handed:
+                answers.extend((waiter.future, job) for waiter in handed[job_id])
+        _settle(answers)
+        answers = deque()
+        now = self._monotonic()
+        due, ready = self._due, []
+        while due and due[0][0] <= now:
+            waiter = heapq.heappop(due)[2]
+            if not waiter.future.done():
+                ready.append(waiter)
+                if len(ready) % _BATCH == 0:
+                    await asyncio.sleep(0)
+        asking: dict[int, list[_Waiter]] = {}
+        for i, waiter in enumerate(ready):
+            if i % _BATCH == _BATCH - 1:
+                await asyncio.sleep(0)
+            if waiter.future.done():
+                continue
+            shown = self._shown.get(waiter.job_id)
+            if shown is None or now - shown > _config.JOB_WATCH_STALE:
+                asking.setdefault(waiter.job_id, []).append(waiter)  # asked directly
+            else:
+                self._next(waiter, self._latest.get(waiter.job_id, waiter.last), now, answers)
+        if asking:
+            # The jobs the rounds could not vouch for: one GET each.
+            got = await asyncio.gather(
+                *(self._jobs.get(job_id) for job_id in asking), return_exceptions=True
+            )
+            now = self._monotonic()
+            for (job_id, waiters), answer in zip(asking.items(), got, strict=True):
+                if isinstance(answer, Job):
+                    if job_id in self._shown:
+                        self._shown[job_id] = now
+                        self._latest[job_id] = answer
+                    for waiter in waiters:
+                        self._next(waiter, answer, now, answers)
+                else:  # the wait asks on its own, and meets the error there
+                    answers.extend((w.future, self._latest.get(job_id, w.last)) for w in waiters)
+        _settle(answers)
+
+    def _next(
+        self,
+        waiter: _Waiter,
+        job: Job,
+        now: float,
+        answers: deque[tuple[asyncio.Future[Job], Job]],
+    ) -> None:
+        """A due wait, its job as now known: answered if it ended or its deadline came,
+        else asked about again after its next interval."""
+        waiter.last = job
+        if job.status.value in _FINAL or (waiter.deadline is not None and now >= waiter.deadline):
+            answers.append((waiter.future, job))
+            return
+        waiter.interval = min(waiter.max_interval, waiter.interval * _config.JOB_POLL_FACTOR)
+        self._schedule(waiter, now)
+
+    def _hand_back(self) -> None:
+        """Every wait still handed over goes back to polling on its own."""
+        due, self._due = self._due, []
+        answers = deque(
+            (waiter.future, self._latest.get(waiter.job_id, waiter.last))
+            for _, _, waiter in due
+            if not waiter.future.done()
+        )
+        _settle(answers)
 
     async def _join(self, *, fresh: bool = False) -> _Round | None:
         """Wait for the round in flight, or a new one: None if it failed.

@@ -141,7 +141,7 @@ class Jobs(Resource):
 
     def __init__(self, transport: Transport, options: RequestOptions | None = None) -> None:
         super().__init__(transport, options)
-        self._watcher = JobWatcher(self, transport.clock.monotonic)
+        self._watcher = JobWatcher(self, transport.clock)
         self._alarm = Alarm(transport.clock)
         #: Whether many concurrent waits share list calls (True) or each poll is a
         #: ``GET /jobs/{jobId}`` (False). Either way every wait ends with its job.
@@ -272,11 +272,10 @@ class Jobs(Resource):
             max_interval=max_poll_interval,
             grace=grace,
         )
-        last = None
-        async for job in polls:
-            last = job
-        assert last is not None  # the first poll either returns a job or raises
-        return last
+        job = await polls.__anext__()
+        while job.status not in FINAL_STATUSES:
+            job = await polls.news()
+        return job
 
     def watch(
         self,
@@ -598,6 +597,36 @@ class _Polls:
             self._watcher = self._jobs._watcher
             self._watcher.watch(job)
         return job
+
+    async def news(self) -> Job:
+        """``wait``'s next answer: the job's final state, from the watcher's rounds when
+        they answer the waits (the wait handed over, sleeping on nothing of its own),
+        else the next poll."""
+        watcher = self._watcher
+        jobs = self._jobs
+        last = self._last
+        if watcher is None or last is None or not jobs.batch_polls or not watcher.answering:
+            return await self.__anext__()
+        try:
+            job = await jobs._transport.closable(
+                watcher.until_final,
+                self._job_id,
+                last,
+                self._interval,
+                self._max_interval,
+                self._deadline,
+            )
+        except BaseException:
+            self._ended = True
+            self._stop_watching()
+            raise
+        self._last = job
+        if job.status in FINAL_STATUSES:
+            self._ended = True
+            self._stop_watching()
+            return job
+        # Handed back (the deadline, or the rounds stopped answering): polls on its own.
+        return await self.__anext__()
 
     async def _ride_out(self, failure: AirbyteError) -> None:
         """After a transient failure: sleep and poll again; raise ``failure`` once
