@@ -11,7 +11,8 @@ Each runs in a fresh process against a fake (in a process of its own) that answe
   ``max_in_flight`` is at least the limit (the documented rule: ``fan_out`` warns when
   its limit is above the bound of the client it calls).
 - ``waits`` (j): ``jobs.wait`` on one job of each of ``waits`` connections at once, one
-  client, batched (the job watcher) or per job (``client.jobs.batch_polls = False``).
+  client, batched (the job watcher) or per job (``client.jobs.batch_polls = False``),
+  the waits started ``STARTS_PER_TURN`` per turn of the loop.
 
 Only the standard library is imported at the top: ``_worker.py`` imports this module in
 every worker process.

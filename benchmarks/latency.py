@@ -17,7 +17,9 @@ is measured is waiting, not the fake's speed. The worker tasks are in
   floor column is aiobyte polling each job (``client.jobs.batch_polls = False``,
   one ``GET /jobs/{jobId}`` per job per poll), the aiobyte column its job watcher
   (``GET /jobs`` list calls shared by every wait). Requests per second, CPU and
-  memory per wait, and the worst event-loop lag while they run.
+  memory per wait, and the worst event-loop lag while they run. Each run has a fresh
+  fake (its workspace holds the run's jobs only); waits start 1,000 per loop turn.
+  ``waits.py`` runs (j) alone.
 """
 
 # The table's multiplication signs and en dashes are meant.
