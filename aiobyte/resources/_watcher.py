@@ -408,19 +408,13 @@ class JobWatcher:
                     heapq.heappop(due)
                 if not due:
                     return
-                at, _, first = due[0]
-                timing_out = first.deadline is not None and at >= first.deadline
-                if self._round is not None and not timing_out:
+                at = due[0][0]
+                if self._round is not None:
                     at = max(at, self._round.started + _config.JOB_WATCH_ROUND_MIN)
-                now = self._monotonic()
-                if at > now:
-                    await self._nap(at, at - now)
+                wait = at - self._monotonic()
+                if wait > 0:
+                    await self._nap(at, wait)
                     continue  # woken early by a wait due sooner, or it is time
-                if timing_out:
-                    # Its deadline, not news, is due: back to it at once, no round.
-                    heapq.heappop(due)
-                    _settle(deque([(first.future, self._latest.get(first.job_id, first.last))]))
-                    continue
                 if not self.answering:
                     return
                 current = await self._join()
