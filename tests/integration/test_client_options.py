@@ -153,7 +153,7 @@ async def test_the_user_agent_names_the_application_on_either_session() -> None:
 
 def test_help_lists_every_resource() -> None:
     client = aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t")
-    resources = [name for name, value in vars(client).items() if isinstance(value, Resource)]
+    resources = [name for name in dir(client) if isinstance(getattr(client, name), Resource)]
     assert len(resources) == 20
     shown = pydoc.render_doc(aiobyte.AirbyteClient, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
     missing = [name for name in resources if f"``{name}``" not in shown]
