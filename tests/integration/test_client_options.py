@@ -9,10 +9,10 @@ import socket
 
 import aiohttp
 import pytest
-from _hostile import RawRequest, RawServer, respond
 
 import aiobyte
 from aiobyte.resources._base import Resource
+from tests._hostile import RawRequest, RawServer, respond
 
 pytestmark = pytest.mark.anyio
 

@@ -16,9 +16,9 @@ from collections import Counter
 
 import anyio
 import pytest
-from _hostile import RawRequest, RawServer, respond, response_bytes
 
 import aiobyte
+from tests._hostile import RawRequest, RawServer, respond, response_bytes
 
 pytestmark = pytest.mark.anyio
 

@@ -19,9 +19,9 @@ import zlib
 import aiohttp
 import anyio
 import pytest
-from _hostile import RawRequest, RawServer, respond, response_bytes
 
 import aiobyte
+from tests._hostile import RawRequest, RawServer, respond, response_bytes
 
 pytestmark = pytest.mark.anyio
 
