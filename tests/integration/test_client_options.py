@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import pydoc
 import socket
+from typing import Any
 
 import aiohttp
 import pytest
@@ -118,10 +119,10 @@ async def test_on_response_sees_error_answers_too() -> None:
 )
 def test_headers_aiobyte_sets_or_cannot_send_are_refused(headers: object, says: str) -> None:
     with pytest.raises(ValueError, match=says):
-        aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t", headers=headers)  # type: ignore[arg-type]
+        aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t", headers=headers)  # type: ignore[arg-type]  # a wrong type on purpose
     client = aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t")
     with pytest.raises(ValueError, match=says):
-        client.with_options(headers=headers)  # type: ignore[arg-type]
+        client.with_options(headers=headers)  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 def test_with_options_checks_its_timeout_and_callback() -> None:
@@ -129,7 +130,7 @@ def test_with_options_checks_its_timeout_and_callback() -> None:
     with pytest.raises(ValueError, match="positive"):
         client.with_options(timeout=0)
     with pytest.raises(ValueError, match="on_response"):
-        client.with_options(on_response="print")  # type: ignore[arg-type]
+        client.with_options(on_response="print")  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 async def test_the_user_agent_names_the_application_on_either_session() -> None:
@@ -155,7 +156,7 @@ def test_help_lists_every_resource() -> None:
     client = aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t")
     resources = [name for name, value in vars(client).items() if isinstance(value, Resource)]
     assert len(resources) == 20
-    shown = pydoc.render_doc(aiobyte.AirbyteClient, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
+    shown = pydoc.render_doc(aiobyte.AirbyteClient, renderer=pydoc.plaintext)  # type: ignore[attr-defined]  # pydoc.plaintext is not in typeshed
     missing = [name for name in resources if f"``{name}``" not in shown]
     assert missing == []
 
@@ -171,14 +172,14 @@ async def test_trust_env_sends_through_the_environments_proxy(
             for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY", "all_proxy"):
                 monkeypatch.delenv(name, raising=False)
             monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
-            options = {"token": "t", "retry": aiobyte.RetryPolicy(max_retries=0)}
-            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:  # type: ignore[arg-type]
+            options: dict[str, Any] = {"token": "t", "retry": aiobyte.RetryPolicy(max_retries=0)}
+            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:
                 assert (await client.workspaces.get(WS)).name == "w"
-            async with aiobyte.AirbyteClient(api, **options) as client:  # type: ignore[arg-type]  # not asked to
+            async with aiobyte.AirbyteClient(api, **options) as client:  # not asked to
                 with pytest.raises(aiobyte.APIConnectionError):
                     await client.workspaces.get(WS)
             monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:  # type: ignore[arg-type]
+            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:
                 with pytest.raises(aiobyte.APIConnectionError):
                     await client.workspaces.get(WS)
     (through,) = proxy.requests

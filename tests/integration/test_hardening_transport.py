@@ -15,6 +15,7 @@ import textwrap
 import uuid
 import warnings
 import zlib
+from typing import Any
 
 import aiohttp
 import anyio
@@ -32,7 +33,7 @@ WORKSPACE = {"workspaceId": WS, "name": "w"}
 DEEP = "[" * 10_000 + "]" * 10_000
 
 
-def no_retries(**kw: object) -> dict[str, object]:
+def no_retries(**kw: Any) -> dict[str, Any]:
     return {
         "token": "t",
         "retry": aiobyte.RetryPolicy(max_retries=0),
@@ -52,7 +53,7 @@ async def test_with_retries_off_each_call_is_one_request_even_when_connections_d
 
     server = RawServer(every_second_dropped)
     failures = 0
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as client:  # type: ignore[arg-type]
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as client:
         for _ in range(100):
             try:
                 await client.workspaces.get(WS)
@@ -123,7 +124,7 @@ async def test_a_borrowed_session_gets_no_silent_resends_either() -> None:
 
     server = RawServer(drop_all)
     async with server.running(), aiohttp.ClientSession() as session:
-        async with aiobyte.AirbyteClient(server.base_url, session=session, **no_retries()) as c:  # type: ignore[arg-type]
+        async with aiobyte.AirbyteClient(server.base_url, session=session, **no_retries()) as c:
             with pytest.raises(aiobyte.APIConnectionError):
                 await c.workspaces.get(WS)
         assert not session.closed
@@ -220,7 +221,7 @@ async def test_an_announced_body_over_the_cap_is_refused_before_it_is_read() -> 
         return False
 
     server = RawServer(huge)
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
         with anyio.fail_after(10), pytest.raises(aiobyte.UnexpectedResponseError) as caught:
             await c.workspaces.get(WS)
     assert "larger than 33554432 bytes" in str(caught.value)
@@ -233,10 +234,10 @@ async def test_max_body_size_is_configurable() -> None:
 
     server = RawServer(fine)
     async with server.running():
-        async with aiobyte.AirbyteClient(server.base_url, **no_retries(max_body_size=10)) as c:  # type: ignore[arg-type]
+        async with aiobyte.AirbyteClient(server.base_url, **no_retries(max_body_size=10)) as c:
             with pytest.raises(aiobyte.UnexpectedResponseError, match="larger than 10 bytes"):
                 await c.workspaces.get(WS)
-        async with aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
+        async with aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
             assert (await c.workspaces.get(WS)).name == "w"
     with pytest.raises(ValueError, match="max_body_size"):
         aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t", max_body_size=0)
@@ -254,7 +255,7 @@ async def test_a_server_dripping_bytes_is_ended_by_the_attempt_deadline() -> Non
     server = RawServer(drip)
     timeouts = aiobyte.Timeouts(read=1.0, total=1.0)
     async with server.running():
-        async with aiobyte.AirbyteClient(server.base_url, **no_retries(timeout=timeouts)) as c:  # type: ignore[arg-type]
+        async with aiobyte.AirbyteClient(server.base_url, **no_retries(timeout=timeouts)) as c:
             with anyio.fail_after(15), pytest.raises(aiobyte.APITimeoutError) as caught:
                 await c.workspaces.get(WS)
     assert caught.value.method == "GET"
@@ -265,7 +266,7 @@ def test_the_attempt_deadline_is_on_by_default_and_checked() -> None:
     assert aiobyte.Timeouts(total=None).total is None
     for bad in (0, -1.0, float("nan"), float("inf"), True):
         with pytest.raises(ValueError, match="total"):
-            aiobyte.Timeouts(total=bad)  # type: ignore[arg-type]
+            aiobyte.Timeouts(total=bad)
 
 
 # §6: hostile input always ends as an AirbyteError
@@ -286,7 +287,7 @@ async def test_json_nested_a_thousand_deep_is_an_airbyte_error(
         return await respond(writer, status, body.encode())
 
     server = RawServer(deep)
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
         with pytest.raises(expected) as caught:
             await c.sources.get(WS)
     if status == 200:
@@ -319,7 +320,7 @@ async def test_a_next_link_with_a_non_ascii_digit_offset_does_not_break_the_list
         return await respond(writer, 200, {"data": data, "next": "http://x/v1/workspaces?offset=²"})
 
     server = RawServer(pages)
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
         listed = [w.name async for w in c.workspaces.list(page_size=2)]
     # The unreadable offset is ignored: the next page follows the items received.
     assert listed == ["w0", "w1", "w2"]

@@ -190,4 +190,4 @@ def test_prefetch_takes_a_positive_number_of_pages() -> None:
     pager = client.sources.list()
     for bad in (0, -1, 1.5, True, "8"):
         with pytest.raises(ValueError, match="prefetch"):
-            pager.prefetch(bad)  # type: ignore[arg-type]
+            pager.prefetch(bad)  # type: ignore[arg-type]  # a wrong type on purpose
