@@ -1,8 +1,9 @@
 """The transport under hostile servers: every resend counted, bounded memory and time,
 and every hostile answer an AirbyteError.
 
-Each server here is a raw asyncio one on 127.0.0.1 (``tests/_hostile.py``) that writes
-exactly the bytes the test asks for.
+Where the fake can misbehave so (its seeded faults: dropped, 503, cut short), the fake
+serves; every other server here is a raw asyncio one on 127.0.0.1 (``tests/_hostile.py``)
+that writes exactly the bytes the test asks for.
 """
 
 from __future__ import annotations
