@@ -205,6 +205,30 @@ def test_a_client_that_is_not_installed_is_reported_so(tmp_path: Path) -> None:
     assert "not installed" in done.stdout
 
 
+@pytest.mark.slow
+def test_only_runs_the_chosen_scenarios(tmp_path: Path) -> None:
+    output = tmp_path / "only.json"
+
+    def run(*options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-W", "error", str(BENCHMARKS / "run.py"), "--quick", *options],
+            cwd=tmp_path, capture_output=True, encoding="utf-8", env=_environment(),
+            timeout=300, check=False,
+        )  # fmt: skip
+
+    done = run("--only", "e", "--sides", "raw,aiobyte", "--output", str(output))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(output.read_text(encoding="utf-8"))
+    assert set(report["scenarios"]) == {"e_startup"}
+    for metric in report["scenarios"]["e_startup"]["metrics"].values():
+        for side in ("raw", "aiobyte"):
+            assert metric["status"][side] is None, metric["status"]
+            assert _number(metric["sides"][side]["median"]), metric
+    refused = run("--only", "e,zz")
+    assert refused.returncode != 0
+    assert "--only: no scenario zz" in refused.stderr
+
+
 def test_show_reprints_an_earlier_run(tmp_path: Path) -> None:
     report = {
         "date": "2026-01-01T00:00:00Z",
