@@ -95,6 +95,9 @@ async def test_on_response_shows_every_answer_with_its_headers() -> None:
     assert b'"name": "w"' in seen[0].body
     assert "bytes" in repr(seen[0])
     assert "name" not in repr(seen[0])
+    with pytest.raises(AttributeError):  # what on_response is shown, it cannot change
+        seen[0].status = 500  # type: ignore[misc]
+    assert seen[0].status == 200
 
 
 async def test_on_response_sees_error_answers_too() -> None:
