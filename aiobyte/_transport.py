@@ -35,6 +35,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from multidict import CIMultiDict
 from yarl import URL
 
 from . import _config
@@ -55,7 +56,7 @@ from ._errors import (
     looks_like_html,
 )
 from ._retry import Failure, RetryBudget, RetryPolicy, is_retry_safe, parse_retry_after
-from ._secrets import MaskedHeaders, Secret, Secrets
+from ._secrets import MASK, Secret, Secrets
 from ._version import __version__
 
 __all__ = [
@@ -267,6 +268,15 @@ class _TooLarge:
     size: int | None  # what Content-Length announced, if it did
 
 
+class _Headers(CIMultiDict[str]):
+    """A request's headers, in the type aiohttp keeps them in (it copies them as they
+    are, not through a conversion), with a repr that masks ``Authorization``."""
+
+    def __repr__(self) -> str:
+        shown = {k: MASK if k.lower() == "authorization" else v for k, v in self.items()}
+        return f"Headers({shown!r})"
+
+
 class _Slots:
     """The in-flight bound: at most ``free`` holders at once, the waiters served in order.
 
@@ -328,15 +338,11 @@ class Transport:
         self._user_agent_suffix = user_agent
         self._trust_env = trust_env
         # What every request's URL is built from: the base URL normalised once.
-        encoded = URL(str(URL(base_url)))
-        self._scheme, self._authority, self._path = (
-            encoded.scheme,
-            encoded.raw_authority,
-            encoded.raw_path.rstrip("/"),
-        )
+        self._base = URL(str(URL(base_url)))
+        self._path = self._base.raw_path.rstrip("/")
         #: The headers of a request without a body or options (most of them), made once
         #: and shared; ``_with_credential`` adds the credential to a copy.
-        self._plain_headers = MaskedHeaders(Accept="application/json")
+        self._plain_headers = _Headers(Accept="application/json")
         self._credential: Credential | None = None
         self._credential_headers = self._plain_headers
         self._monotonic = clock.monotonic
@@ -496,15 +502,12 @@ class Transport:
             url = self.base_url + path
             # The base URL was normalised once; paths are built from checked ids and
             # percent-encoded segments, so yarl need not parse and re-encode each one.
-            target = URL.build(
-                scheme=self._scheme, authority=self._authority, path=self._path + path,
-                encoded=True,
-            )  # fmt: skip
+            target = self._base.with_path(self._path + path, encoded=True)
             budget = self.token_budget if kind.token_request else self.budget
             if body is None and options is None:
                 headers = self._plain_headers  # shared: never changed, only copied
             else:
-                headers = MaskedHeaders(self._plain_headers)
+                headers = _Headers(self._plain_headers)
                 if body is not None:
                     headers["Content-Type"] = "application/json"
                 if options is not None:
@@ -666,17 +669,17 @@ class Transport:
             if self._closing:
                 self._closing.discard(task)
 
-    def _with_credential(self, headers: MaskedHeaders, credential: Credential) -> MaskedHeaders:
+    def _with_credential(self, headers: _Headers, credential: Credential) -> _Headers:
         """``headers`` with the credential's ``Authorization``; for the plain headers of
         most requests, made once per credential and reused (aiohttp copies them)."""
         if headers is self._plain_headers:
             if self._credential is credential:
                 return self._credential_headers
-            prepared = MaskedHeaders(headers)
+            prepared = _Headers(headers)
             prepared["Authorization"] = credential.header
             self._credential, self._credential_headers = credential, prepared
             return prepared
-        prepared = MaskedHeaders(headers)
+        prepared = _Headers(headers)
         prepared["Authorization"] = credential.header
         return prepared
 
