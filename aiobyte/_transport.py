@@ -29,6 +29,7 @@ import logging
 import platform
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -40,7 +41,7 @@ from yarl import URL
 
 from . import _config
 from ._auth import Auth, Authenticator, Credential
-from ._clock import Clock
+from ._clock import Clock, SystemClock
 from ._codec import decoder
 from ._context import FAN_OUT
 from ._errors import (
@@ -72,6 +73,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger("aiobyte")
+_DEBUG = logging.DEBUG
 
 if TYPE_CHECKING:
     import aiohttp
@@ -287,18 +289,18 @@ class _Slots:
     the slot on instead of losing it.
     """
 
-    __slots__ = ("_waiters", "free")
+    __slots__ = ("free", "waiters")
 
     def __init__(self, size: int) -> None:
         self.free = size
-        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
 
     async def take(self) -> None:
         if self.free:
             self.free -= 1
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
+        self.waiters.append(waiter)
         try:
             await waiter
         except BaseException:
@@ -307,7 +309,8 @@ class _Slots:
             raise
 
     def give(self) -> None:
-        waiters = self._waiters
+        """Give a slot back: to the first caller still waiting, else to ``free``."""
+        waiters = self.waiters
         while waiters:
             waiter = waiters.popleft()
             if not waiter.done():  # not cancelled meanwhile
@@ -345,7 +348,9 @@ class Transport:
         self._plain_headers = _Headers(Accept="application/json")
         self._credential: Credential | None = None
         self._credential_headers = self._plain_headers
-        self._monotonic = clock.monotonic
+        # The system clock's monotonic() is time.monotonic: called as it is, not through
+        # a method of ours, on every request.
+        self._monotonic = time.monotonic if type(clock) is SystemClock else clock.monotonic
         self.retry = retry
         self.budget = budget
         #: Token requests retry from a budget of their own (see _config).
@@ -527,7 +532,10 @@ class Transport:
                     credential = auth.current
                     if credential is None or self._monotonic() >= credential.refresh_at:
                         credential = await auth.credential()
-                    sent = self._with_credential(headers, credential)
+                    if credential is self._credential and headers is self._plain_headers:
+                        sent = self._credential_headers  # made for this credential before
+                    else:
+                        sent = self._with_credential(headers, credential)
                 if slots is not None:
                     if slots.free:  # the common case: a slot is free, take it at once
                         slots.free -= 1
@@ -543,10 +551,10 @@ class Transport:
                     session, default_timeout = self._session, self._timeout
                     if session is None or default_timeout is None:
                         session, default_timeout = self._get_session()
-                    aiohttp = _aiohttp()  # loaded by _get_session
                     # The attempt, here rather than in a coroutine of its own (one layer
                     # fewer). aiohttp's errors become an outcome: the error is raised
                     # below, outside these except blocks (see the module's docstring).
+                    # (``_aiohttp()`` in an except clause runs only when one is raised.)
                     try:
                         async with session.request(
                             method,
@@ -578,31 +586,34 @@ class Transport:
                                 )
                             else:
                                 outcome = await self._read(method, url, answer)
-                    except aiohttp.ConnectionTimeoutError as exc:
+                    except _aiohttp().ConnectionTimeoutError as exc:
                         outcome = self._failed(
                             method, url, exc, Failure.CONNECT, "connecting timed out", True
                         )
-                    except aiohttp.ClientConnectorError as exc:
+                    except _aiohttp().ClientConnectorError as exc:
                         outcome = self._failed(
                             method, url, exc, Failure.CONNECT, "could not connect", False
                         )
-                    except (aiohttp.ServerTimeoutError, asyncio.TimeoutError) as exc:
+                    except (_aiohttp().ServerTimeoutError, asyncio.TimeoutError) as exc:
                         outcome = self._failed(
                             method, url, exc, Failure.AMBIGUOUS, "no answer in time", True
                         )
-                    except (aiohttp.ClientError, OSError) as exc:
+                    except (_aiohttp().ClientError, OSError) as exc:
                         outcome = self._failed(
                             method, url, exc, Failure.AMBIGUOUS, "the connection failed", False
                         )
                     answer = None  # no local holds aiohttp's answer (its request's headers)
-                    if isinstance(outcome, RawResponse) and logger.isEnabledFor(logging.DEBUG):
+                finally:
+                    if slots is not None:
+                        if slots.waiters:
+                            slots.give()
+                        else:  # the common case: nobody waits
+                            slots.free += 1
+                if isinstance(outcome, RawResponse):
+                    if logger.isEnabledFor(_DEBUG):
                         logger.debug(
                             "%s %s -> %d (%d bytes)", method, url, outcome.status, len(outcome.body)
                         )
-                finally:
-                    if slots is not None:
-                        slots.give()
-                if isinstance(outcome, RawResponse):
                     if options is not None and options.on_response is not None:
                         options.on_response(outcome)
                     status = outcome.status
@@ -610,6 +621,10 @@ class Transport:
                         budget.deposit()
                         if model is None:
                             return outcome
+                        try:
+                            return decoder(model).decode(outcome.body)
+                        except (msgspec.DecodeError, RecursionError):
+                            pass  # decode() says what went wrong, below
                         return self.decode(outcome, model)
                     if (
                         status == 401
