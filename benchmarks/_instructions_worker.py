@@ -15,7 +15,10 @@ in the first, the shutdown in the last. Nothing else in these clients calls
 
 Sides: ``raw`` is ``session.get`` with a prepared ``Authorization`` header, ``read()``
 and ``msgspec.json.decode`` into a hand-written Struct (``_raw.py``): the least a
-careful programmer writes. ``aiobyte`` is ``await client.sources.get(source_id)``.
+careful programmer writes; ``raw_timeouts`` the same with aiobyte's timeouts on its
+session (``ClientTimeout`` with ``sock_connect``, ``sock_read`` and ``total``: aiohttp
+then arms a read timer per request and rearms it on every chunk that arrives).
+``aiobyte`` is ``await client.sources.get(source_id)``.
 Without valgrind it runs all the same (``--profile`` prints cProfile's top functions
 of the measured gets instead: the orientation before reading callgrind's output).
 """
@@ -35,11 +38,18 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 
-async def _raw(p: dict[str, Any]) -> tuple[Callable[[str], Awaitable[str]], Callable[[], Any]]:
+async def _raw(
+    p: dict[str, Any], *, timeouts: bool = False
+) -> tuple[Callable[[str], Awaitable[str]], Callable[[], Any]]:
     import _raw
     import aiohttp
 
-    session = aiohttp.ClientSession()
+    if timeouts:  # aiobyte's: connect, read (rearmed on every chunk), and the whole attempt
+        connect, read, total = p["timeouts"]
+        timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
+        session = aiohttp.ClientSession(timeout=timeout)
+    else:
+        session = aiohttp.ClientSession()
     token = await _raw.fetch_token(session, p["base_url"], p["client_id"], p["client_secret"])
     headers = {"Authorization": f"Bearer {token}"}
     prefix = p["base_url"] + "/sources/"
@@ -70,7 +80,13 @@ async def _aiobyte(
     return get, client.aclose
 
 
-SIDES = {"raw": _raw, "aiobyte": _aiobyte}
+async def _raw_timeouts(
+    p: dict[str, Any],
+) -> tuple[Callable[[str], Awaitable[str]], Callable[[], Any]]:
+    return await _raw(p, timeouts=True)
+
+
+SIDES = {"raw": _raw, "raw_timeouts": _raw_timeouts, "aiobyte": _aiobyte}
 
 
 async def measure(side: str, p: dict[str, Any], *, profile: bool, wait: bool) -> list[str]:

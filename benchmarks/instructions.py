@@ -10,9 +10,13 @@ worker marks the measured gets with two calls of ``os.getppid()``, before each o
 callgrind dumps its counts: the second dump holds the measured gets and nothing else.
 Instructions per request are that dump's total over the number of gets; the per-function
 totals of both sides (``callgrind_annotate``, self cost) give the functions where the
-difference lies, kept in the JSON's details. Where ``callgrind_control`` cannot reach the
-process (no ptrace), the instrumentation is on from the start instead: slower, the same
-count. Without valgrind the scenario says "skipped (valgrind not installed)".
+difference lies, kept in the JSON's details. The floor runs twice: as written (no read
+timeout, aiohttp's default of 5 minutes for the whole request), and with aiobyte's
+timeouts (``Timeouts``: connect, read, total), for which aiohttp arms a read timer per
+request and rearms it on every chunk: the second row compares like with like. Where
+``callgrind_control`` cannot reach the process (no ptrace), the instrumentation is on
+from the start instead: slower, the same count. Without valgrind the scenario says
+"skipped (valgrind not installed)".
 
     python benchmarks/instructions.py [--gets N] [--warm N]
 
@@ -56,6 +60,7 @@ from harness import (
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "_instructions_worker.py"
 SIDES = ("raw", "aiobyte")
+RUNS = ("raw", "raw_timeouts", "aiobyte")  # raw_timeouts: the floor with aiobyte's timeouts
 GETS = 400  # measured gets per side (quick: 40); a few seconds under callgrind
 WARM = 20  # gets before the count starts (quick: 10): token, connection, decoders
 TARGET = 1.05  # aiobyte's instructions per request at most this times the floor's
@@ -201,15 +206,25 @@ def difference(mine: dict[str, int], floor: dict[str, int], gets: int) -> list[d
     ]
 
 
+def timeouts() -> list[float | None]:
+    """aiobyte's default timeouts: connect, read, total (for the floor's second run)."""
+    from aiobyte import _config
+
+    return [_config.CONNECT_TIMEOUT, _config.READ_TIMEOUT, _config.ATTEMPT_TIMEOUT]
+
+
 def _params(ctx: Context) -> dict[str, Any]:
     gets = 40 if ctx.settings.quick else GETS
     warm = 10 if ctx.settings.quick else WARM
     gets = min(gets, len(ctx.source_ids))
-    return ctx.params(ids=ctx.source_ids[: max(gets, warm)], gets=gets, warm=warm)
+    return ctx.params(
+        ids=ctx.source_ids[: max(gets, warm)], gets=gets, warm=warm, timeouts=timeouts()
+    )
 
 
 def measure(ctx: Context, scenario: Scenario) -> dict[str, Outcome]:
-    """One run per side: the count is exact, a second run gives the same number."""
+    """One run per side (the count is exact: a second run gives the same number), and a
+    second one of the floor with aiobyte's timeouts."""
     outcomes = {side: Outcome(status=ctx.status[side]) for side in scenario.sides}
     if valgrind() is None:
         for outcome in outcomes.values():
@@ -217,32 +232,40 @@ def measure(ctx: Context, scenario: Scenario) -> dict[str, Outcome]:
         return outcomes
     params = _params(ctx)
     wanted = params["ids"][: params["gets"]]
-    dumps: dict[str, Path] = {}
-    for side in scenario.sides:
+    counted: dict[str, tuple[float, Path]] = {}
+    for run in RUNS:
+        side = "raw" if run == "raw_timeouts" else run
         outcome = outcomes[side]
         if outcome.status is not None:
             continue
         try:
-            per_get, ids, dump = count(side, params, ctx.scratch)
+            per_get, ids, dump = count(run, params, ctx.scratch)
         except WorkerFailed as exc:
             outcome.status = f"failed: {exc}"
-            _progress(f"  {side}: FAILED: {exc}")
+            _progress(f"  {run}: FAILED: {exc}")
             continue
         if ids != wanted:
             outcome.status = f"failed: got {len(ids)} ids, not the {len(wanted)} asked for"
             continue
-        outcome.runs.append({"instructions": per_get})
-        dumps[side] = dump
-        _progress(f"  {side}: {per_get:,.0f} instructions per get")
-    if len(dumps) == 2:
-        gets = params["gets"]
-        ctx.details[scenario.key] = {
-            "gets": gets,
-            "warm": params["warm"],
-            "top_differences": difference(
-                functions(dumps["aiobyte"]), functions(dumps["raw"]), gets
-            ),
-        }
+        counted[run] = (per_get, dump)
+        _progress(f"  {run}: {per_get:,.0f} instructions per get")
+    if len(counted) < len(RUNS):
+        return outcomes
+    mine = counted["aiobyte"][0]
+    outcomes["raw"].runs.append(
+        {"instructions": counted["raw"][0], "instructions_timeouts": counted["raw_timeouts"][0]}
+    )
+    outcomes["aiobyte"].runs.append({"instructions": mine, "instructions_timeouts": mine})
+    gets = params["gets"]
+    found = {run: functions(dump) for run, (_, dump) in counted.items()}
+    ctx.details[scenario.key] = {
+        "gets": gets,
+        "warm": params["warm"],
+        "timeouts_connect_read_total_s": params["timeouts"],
+        "per_get": {run: round(per_get) for run, (per_get, _) in counted.items()},
+        "top_differences": difference(found["aiobyte"], found["raw"], gets),
+        "top_differences_with_timeouts": difference(found["aiobyte"], found["raw_timeouts"], gets),
+    }
     return outcomes
 
 
@@ -265,11 +288,21 @@ def scenario(settings: Settings) -> Scenario:
         f"(k) instructions per GET /sources/{{id}}, {gets} sequential gets after a warm-up, "
         "counted by valgrind's callgrind in the client's process (PYTHONHASHSEED=0: exact "
         "and repeatable); floor: session.get + read + msgspec decode into a Struct; "
-        "aiobyte: client.sources.get",
+        "aiobyte: client.sources.get; and the floor again with aiobyte's timeouts",
         (
             Metric(
                 "instructions",
                 "(k) instructions per GET (callgrind)",
+                _kilo,
+                "",
+                f"≤ {TARGET:g}× floor",
+                _at_most(TARGET),
+            ),
+            # The floor sets no read timeout; aiobyte does (Timeouts.read), and aiohttp
+            # arms a timer for it per request and rearms it on every chunk.
+            Metric(
+                "instructions_timeouts",
+                "(k) the same, the floor with aiobyte's timeouts (a read timer per request)",
                 _kilo,
                 "",
                 f"≤ {TARGET:g}× floor",
@@ -311,19 +344,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ids": ids,
             "gets": args.gets,
             "warm": args.warm,
+            "timeouts": timeouts(),
         }
         counted: dict[str, tuple[float, Path]] = {}
-        for side in SIDES:
-            per_get, _, dump = count(side, params, Path(scratch))
-            counted[side] = (per_get, dump)
-            print(f"{side}: {per_get:,.0f} instructions per get")
-        ratio = counted["aiobyte"][0] / counted["raw"][0]
-        print(f"aiobyte / raw: {ratio:.3f}×")
-        rows = difference(functions(counted["aiobyte"][1]), functions(counted["raw"][1]), args.gets)
-        for row in rows:
-            print(
-                f"{row['difference']:>+8,} {row['raw']:>8,} {row['aiobyte']:>8,}  {row['function']}"
+        for run in RUNS:
+            per_get, _, dump = count(run, params, Path(scratch))
+            counted[run] = (per_get, dump)
+            print(f"{run}: {per_get:,.0f} instructions per get")
+        for floor in ("raw", "raw_timeouts"):
+            ratio = counted["aiobyte"][0] / counted[floor][0]
+            print(f"\naiobyte / {floor}: {ratio:.3f}×; the functions of the difference:")
+            rows = difference(
+                functions(counted["aiobyte"][1]), functions(counted[floor][1]), args.gets
             )
+            for row in rows:
+                print(
+                    f"{row['difference']:>+8,} {row['raw']:>8,} {row['aiobyte']:>8,}  "
+                    f"{row['function']}"
+                )
     return 0
 
 

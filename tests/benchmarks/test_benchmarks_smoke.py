@@ -55,7 +55,7 @@ SCENARIOS |= {  # benchmarks/latency.py, at the --quick sizes
     "i_fan_out_latency": {"wall_s_10", "wall_s_50", "wall_s_200"},
     "j_waits": {f"{key}_{n}" for key in _WAIT_METRICS for n in (20, 100)},
 }
-SCENARIOS["k_instructions"] = {"instructions"}  # benchmarks/instructions.py
+SCENARIOS["k_instructions"] = {"instructions", "instructions_timeouts"}  # instructions.py
 ONLY_FLOOR_AND_AIOBYTE = {
     "d_cold_token_wide",
     "h_list_latency",
@@ -175,6 +175,7 @@ def _check_report(report: dict[str, Any], expected_status: dict[str, str | None]
     if shutil.which("valgrind") is not None:  # (k): counted, and the difference read
         counted = report["scenarios"]["k_instructions"]
         assert counted["details"]["top_differences"]
+        assert counted["details"]["top_differences_with_timeouts"]
         per_get = counted["metrics"]["instructions"]["sides"]
         assert per_get["raw"]["median"] > 10_000  # no request takes fewer
     if spec:
