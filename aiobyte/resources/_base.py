@@ -150,8 +150,9 @@ class Resource:
 
         async def fetch(offset: int, limit: int | None) -> PageBody[Any]:
             page_query = [*query, ("limit", str(limit)), ("offset", str(offset))]
-            response = await transport.request("GET", path, params=page_query, options=options)
-            decoded: PageBody[Any] = transport.decode(response, body_type)
+            decoded: PageBody[Any] = await transport.request(
+                "GET", path, params=page_query, options=options, model=body_type
+            )
             return decoded
 
         return Pager(fetch, page_size=size, full_pages=full_pages, start=start)
@@ -169,8 +170,9 @@ class Resource:
         body_type = _list_body(model, key)  # type: ignore[arg-type]
 
         async def fetch(offset: int, limit: int | None) -> PageBody[Any]:
-            response = await transport.request("GET", path, params=query, options=options)
-            decoded = transport.decode(response, body_type)
+            decoded = await transport.request(
+                "GET", path, params=query or None, options=options, model=body_type
+            )
             if key is None:
                 return PageBody(data=decoded)
             if key == "data":
