@@ -66,8 +66,16 @@ def configuration_arg(value: Any, argument: str = "configuration") -> dict[str, 
     if not isinstance(value, Mapping):
         raise ValueError(f"{argument} must be a mapping (a dict); got {type(value).__name__}")
     configuration = dict(value)
-    check_json(configuration, argument)
-    return configuration
+    try:
+        check_json(configuration, argument)
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        return configuration
+    # Raised here, outside the handler and with the copy gone: neither this frame nor a
+    # chained error's frames (the walk's, holding every value) keep a connector secret.
+    del configuration, value
+    raise ValueError(problem)
 
 
 def as_model(model: type[M], value: Any, argument: str) -> M:

@@ -65,6 +65,10 @@ def connector_configuration(
         problems = check_configuration(kind, connector, data, partial=partial)
         if problems:
             listed = "".join(f"\n- {problem}" for problem in problems)
+            # The plain copy goes before the error: a traceback's frame locals (what
+            # error trackers record) keep no connector secret. (A typed model masks its
+            # own; a mapping is the caller's, in the caller's frames anyway.)
+            del data
             raise ValueError(
                 f"configuration does not follow the schema of the {kind} {connector!r} "
                 f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):{listed}"

@@ -52,7 +52,9 @@ SCENARIOS = {
 _WAIT_METRICS = ("requests", "requests_per_s", "cpu_per_wait_s", "kib_per_wait", "lag_ms")
 SCENARIOS |= {  # benchmarks/latency.py, at the --quick sizes
     "h_list_latency": {"wall_s", "vs_ideal", "requests"},
-    "i_fan_out_latency": {"wall_s_10", "wall_s_50", "wall_s_200"},
+    "i_fan_out_latency": {
+        *(f"{metric}_{limit}" for metric in ("wall_s", "vs_ideal") for limit in (10, 50, 200))
+    },
     "j_waits": {f"{key}_{n}" for key in _WAIT_METRICS for n in (20, 100)},
 }
 SCENARIOS["k_instructions"] = {"instructions", "instructions_timeouts"}  # instructions.py
