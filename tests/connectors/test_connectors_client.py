@@ -110,14 +110,14 @@ async def test_a_mapping_naming_its_connector_is_checked_before_any_request(
             await client.destinations.create(
                 name="bq",
                 workspace_id=workspace,
-                configuration=POSTGRES,  # type: ignore[arg-type]
+                configuration=POSTGRES,
             )
         with pytest.raises(ValueError, match="a part of one"):
             await client.sources.create(
                 name="pg",
                 workspace_id=workspace,
-                configuration=POSTGRES.ssl_mode,  # type: ignore[arg-type]
-            )  # type: ignore[arg-type]
+                configuration=POSTGRES.ssl_mode,  # type: ignore[arg-type]  # a part, not a whole configuration, on purpose
+            )
     assert fake.stats.requests == []  # not even a token request
 
 
