@@ -25,7 +25,8 @@ from typing import Any
 
 import _configs
 import _worker
-import connectors as typed_connectors  # scenario (g'): its own module
+import connectors as typed_connectors
+import instructions  # (k): its own module  # scenario (g'): its own module
 import latency  # (h)-(j): their own module
 from correctness import measure_correctness
 from harness import (
@@ -390,4 +391,5 @@ def scenarios(settings: Settings) -> list[Scenario]:
         ),
         typed_connectors.scenario(sys.modules[__name__]),
         *latency.scenarios(settings),
+        instructions.scenario(settings),
     ]

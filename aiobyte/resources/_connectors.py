@@ -107,8 +107,9 @@ class Connectors(Resource, Generic[C]):
 
     async def get(self, connector_id: Id, /, *, include_secret_coordinates: bool = False) -> C:
         """One by id. Raises ``NotFoundError`` if there is none."""
-        params = Params()
-        params.flag("includeSecretCoordinates", include_secret_coordinates)
+        params = None
+        if include_secret_coordinates:
+            params = Params().flag("includeSecretCoordinates", include_secret_coordinates)
         return await self._call("GET", self._item_path(connector_id), self._model, params=params)
 
     async def replace(

@@ -18,6 +18,7 @@ import importlib.util
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -56,7 +57,15 @@ SCENARIOS |= {  # benchmarks/latency.py, at the --quick sizes
     },
     "j_waits": {f"{key}_{n}" for key in _WAIT_METRICS for n in (20, 100)},
 }
-ONLY_FLOOR_AND_AIOBYTE = {"d_cold_token_wide", "h_list_latency", "i_fan_out_latency", "j_waits"}
+SCENARIOS["k_instructions"] = {"instructions", "instructions_timeouts"}  # instructions.py
+ONLY_FLOOR_AND_AIOBYTE = {
+    "d_cold_token_wide",
+    "h_list_latency",
+    "i_fan_out_latency",
+    "j_waits",
+    "k_instructions",
+}
+NEEDS_VALGRIND = {"k_instructions"}
 WITHOUT_HTTPX = {"g2_typed_configurations"}  # httpx + json decodes as the floor does
 NEEDS_SPEC = {"g_correctness", "g2_typed_configurations"}
 
@@ -131,6 +140,9 @@ def _check_report(report: dict[str, Any], expected_status: dict[str, str | None]
                 if name in WITHOUT_HTTPX and side == "httpx":
                     assert status == "n/a", (name, key, side)
                     continue
+                if name in NEEDS_VALGRIND and shutil.which("valgrind") is None:
+                    assert status == "skipped (valgrind not installed)", (name, side, status)
+                    continue
                 if name in NEEDS_SPEC and not spec:
                     # without api_sdk.yaml: "not run (...)", or "not installed" first
                     reason = expected_status[side] or "not run"
@@ -162,6 +174,12 @@ def _check_report(report: dict[str, Any], expected_status: dict[str, str | None]
     assert waits["aiobyte"]["median"] * 5 < waits["raw"]["median"]
     concurrent = report["settings"]["concurrent"]
     assert cold["token_requests"]["sides"]["raw"]["median"] == concurrent  # the naive cache
+    if shutil.which("valgrind") is not None:  # (k): counted, and the difference read
+        counted = report["scenarios"]["k_instructions"]
+        assert counted["details"]["top_differences"]
+        assert counted["details"]["top_differences_with_timeouts"]
+        per_get = counted["metrics"]["instructions"]["sides"]
+        assert per_get["raw"]["median"] > 10_000  # no request takes fewer
     if spec:
         correctness = report["scenarios"]["g_correctness"]["metrics"]
         for key in SCENARIOS["g_correctness"]:

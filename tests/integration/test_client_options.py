@@ -88,6 +88,9 @@ async def test_on_response_shows_every_answer_with_its_headers(fake: FakeAirbyte
     assert json.loads(seen[0].body)["name"] == "w"
     assert "bytes" in repr(seen[0])
     assert "name" not in repr(seen[0])
+    with pytest.raises(AttributeError):  # what on_response is shown, it cannot change
+        seen[0].status = 500  # type: ignore[misc]
+    assert seen[0].status == 200
 
 
 async def test_on_response_sees_error_answers_too(fake: FakeAirbyte) -> None:

@@ -514,7 +514,7 @@ async def test_a_failed_request_with_a_password_in_its_body_shows_it_in_no_trans
             for name, value in tb.tb_frame.f_locals.items():
                 assert password not in repr(value), name
         tb = tb.tb_next
-    assert seen >= 2
+    assert seen >= 1  # the transport's request, whose frame holds the body
 
 
 async def test_the_command_line_shows_no_echoed_secret() -> None:
