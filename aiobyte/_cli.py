@@ -13,8 +13,9 @@ Output is JSON lines (the API's own field names) when stdout is not a terminal, 
 traceback unless ``--debug``, and in the command line's terms (``--workspace-id must
 be a UUID``, not ``workspace_ids[0]``); credentials are never printed, and neither is a
 control character the server sent (shown escaped: ``\\x1b``). A closed pipe (``| head``)
-ends quietly with 141, as SIGPIPE would; Ctrl-C while waiting for a job says which job
-goes on running, or with ``--cancel-on-interrupt`` cancels it.
+ends quietly with 141, as SIGPIPE would; Ctrl-C (or SIGTERM, as a container's stop sends)
+while waiting for a job says which job goes on running, or with ``--cancel-on-interrupt``
+cancels it, and exits with 128 + the signal's number (130, 143).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import inspect
 import logging
 import os
 import re
+import signal
 import sys
 import textwrap
 import types
@@ -64,6 +66,7 @@ class ExitCode(enum.IntEnum):
     API_ERROR = 4
     INTERRUPTED = 130
     BROKEN_PIPE = 141
+    TERMINATED = 143
 
 
 EXIT_CODES_HELP = """\
@@ -75,7 +78,8 @@ exit codes:
   4    the API answered with an error or could not be reached
   130  interrupted (Ctrl-C); a job being waited for goes on running unless
        --cancel-on-interrupt
-  141  the output was closed early (as by `| head`): nothing more to print"""
+  141  the output was closed early (as by `| head`): nothing more to print
+  143  terminated (SIGTERM, as a container's stop sends): as for Ctrl-C"""
 
 CREDENTIALS_HELP = f"""\
 credentials: --client-id/--client-secret, --token or --basic-auth, else the environment:
@@ -484,8 +488,9 @@ def _add_wait_options(parser: argparse.ArgumentParser, *, with_flag: bool) -> No
     parser.add_argument(
         "--cancel-on-interrupt",
         action="store_true",
-        help="on Ctrl-C, cancel the job before exiting (exit code 130 still); without it "
-        "the job goes on running on the server, and how to cancel it is printed",
+        help="on Ctrl-C or SIGTERM, cancel the job before exiting (exit code 130 or 143 "
+        "still); without it the job goes on running on the server, and how to cancel it "
+        "is printed",
     )
 
 
@@ -685,8 +690,8 @@ async def _follow(
 ) -> int:
     """Show the job's progress until it ends; the exit code tells how it ended.
 
-    Interrupted (Ctrl-C cancels the command's task), it says which job goes on running
-    and how to cancel it, or with ``--cancel-on-interrupt`` cancels it first.
+    Interrupted (Ctrl-C or SIGTERM cancels the command's task), it says which job goes
+    on running and how to cancel it, or with ``--cancel-on-interrupt`` cancels it first.
     """
     progress = _Progress(output.err, clock)
     last = job
@@ -931,13 +936,40 @@ async def run(
             logging.getLogger("aiobyte").removeHandler(handler)
 
 
+async def _run_until_terminated(argv: Sequence[str] | None, received: list[int]) -> int:
+    """:func:`run`, with SIGTERM doing what Ctrl-C does: it cancels the command's task
+    (a job being waited for is reported, or cancelled with ``--cancel-on-interrupt``),
+    and its number goes in ``received``. POSIX only: elsewhere SIGTERM is left alone."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+
+    def terminate() -> None:
+        if task is not None and not received:  # once: a second one must not cut the cancel
+            received.append(signal.SIGTERM)
+            task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+        return await run(argv)
+    try:
+        return await run(argv)
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    received: list[int] = []
     try:
-        code = anyio.run(lambda: run(argv))
+        code = anyio.run(lambda: _run_until_terminated(argv, received))
     except (KeyboardInterrupt, asyncio.CancelledError):
-        # Ctrl-C cancels the command's task; Python 3.11+ then raises KeyboardInterrupt
-        # from the runner, 3.10 (no Task.uncancel) the CancelledError itself.
+        # Ctrl-C (or SIGTERM) cancels the command's task; after Ctrl-C Python 3.11+
+        # raises KeyboardInterrupt from the runner, 3.10 (no Task.uncancel) and SIGTERM
+        # the CancelledError itself.
+        if received:
+            print("aiobyte: terminated (SIGTERM)", file=sys.stderr)
+            return ExitCode.TERMINATED
         print("aiobyte: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except BrokenPipeError:  # raised outside run(), e.g. while printing help

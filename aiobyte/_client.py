@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlsplit
@@ -18,31 +18,32 @@ from ._errors import ClientClosedError
 from ._retry import RetryBudget, RetryPolicy
 from ._transport import RawResponse, RequestOptions, Timeouts, Transport, check_headers
 from ._transport import user_agent as default_user_agent
-from .resources.applications import Applications
-from .resources.connections import Connections
-from .resources.connector_definitions import ConnectorDefinitions
-from .resources.dataplanes import Dataplanes
-from .resources.definitions import (
-    DeclarativeSourceDefinitions,
-    DestinationDefinitions,
-    SourceDefinitions,
-)
-from .resources.destinations import Destinations
-from .resources.embedded import Embedded
-from .resources.groups import Groups
-from .resources.health import Health
-from .resources.jobs import Jobs
-from .resources.organizations import Organizations
-from .resources.permissions import Permissions
-from .resources.regions import Regions
-from .resources.sources import Sources
-from .resources.streams import Streams
-from .resources.tags import Tags
-from .resources.users import Users
-from .resources.workspaces import Workspaces
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from .resources.applications import Applications
+    from .resources.connections import Connections
+    from .resources.connector_definitions import ConnectorDefinitions
+    from .resources.dataplanes import Dataplanes
+    from .resources.definitions import (
+        DeclarativeSourceDefinitions,
+        DestinationDefinitions,
+        SourceDefinitions,
+    )
+    from .resources.destinations import Destinations
+    from .resources.embedded import Embedded
+    from .resources.groups import Groups
+    from .resources.health import Health
+    from .resources.jobs import Jobs
+    from .resources.organizations import Organizations
+    from .resources.permissions import Permissions
+    from .resources.regions import Regions
+    from .resources.sources import Sources
+    from .resources.streams import Streams
+    from .resources.tags import Tags
+    from .resources.users import Users
+    from .resources.workspaces import Workspaces
 
 __all__ = ["AirbyteClient"]
 
@@ -109,6 +110,8 @@ def normalize_base_url(base_url: str, *, source: str = "base_url") -> str:
 def _is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
+    import ipaddress  # only for plain http (aiohttp, loaded later, imports it anyway)
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -338,31 +341,149 @@ class AirbyteClient:
             trust_env=trust_env is True,
         )
         _warn_plain_http(urlsplit(self.base_url))
-        self._bind_resources()
 
-    def _bind_resources(self) -> None:
-        options = self._options
-        #: (see the class docstring for the list, and help() on each)
-        self.workspaces = Workspaces(self._transport, options)
-        self.sources = Sources(self._transport, options)
-        self.destinations = Destinations(self._transport, options)
-        self.connections = Connections(self._transport, options)
-        self.jobs = Jobs(self._transport, options)
-        self.applications = Applications(self._transport, options)
-        self.health = Health(self._transport, options)
-        self.streams = Streams(self._transport, options)
-        self.tags = Tags(self._transport, options)
-        self.permissions = Permissions(self._transport, options)
-        self.organizations = Organizations(self._transport, options)
-        self.users = Users(self._transport, options)
-        self.source_definitions = SourceDefinitions(self._transport, options)
-        self.destination_definitions = DestinationDefinitions(self._transport, options)
-        self.declarative_source_definitions = DeclarativeSourceDefinitions(self._transport, options)
-        self.connector_definitions = ConnectorDefinitions(self._transport, options)
-        self.regions = Regions(self._transport, options)
-        self.dataplanes = Dataplanes(self._transport, options)
-        self.groups = Groups(self._transport, options)
-        self.embedded = Embedded(self._transport, options)
+    # The resources: each made on first use (its module imported then), once per client
+    # or view. (The class docstring lists them; help() on each gives its methods.)
+
+    @cached_property
+    def workspaces(self) -> Workspaces:
+        """Workspaces (``help(client.workspaces)`` for its methods)."""
+        from .resources.workspaces import Workspaces
+
+        return Workspaces(self._transport, self._options)
+
+    @cached_property
+    def sources(self) -> Sources:
+        """Sources (``help(client.sources)`` for its methods)."""
+        from .resources.sources import Sources
+
+        return Sources(self._transport, self._options)
+
+    @cached_property
+    def destinations(self) -> Destinations:
+        """Destinations (``help(client.destinations)`` for its methods)."""
+        from .resources.destinations import Destinations
+
+        return Destinations(self._transport, self._options)
+
+    @cached_property
+    def connections(self) -> Connections:
+        """Connections (``help(client.connections)`` for its methods)."""
+        from .resources.connections import Connections
+
+        return Connections(self._transport, self._options)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        """Jobs: start, wait, watch, run (``help(client.jobs)`` for its methods)."""
+        from .resources.jobs import Jobs
+
+        return Jobs(self._transport, self._options)
+
+    @cached_property
+    def applications(self) -> Applications:
+        """API applications and their tokens (``help(client.applications)`` for its methods)."""
+        from .resources.applications import Applications
+
+        return Applications(self._transport, self._options)
+
+    @cached_property
+    def health(self) -> Health:
+        """The health check (``help(client.health)`` for its methods)."""
+        from .resources.health import Health
+
+        return Health(self._transport, self._options)
+
+    @cached_property
+    def streams(self) -> Streams:
+        """Streams of a source (``help(client.streams)`` for its methods)."""
+        from .resources.streams import Streams
+
+        return Streams(self._transport, self._options)
+
+    @cached_property
+    def tags(self) -> Tags:
+        """Tags (``help(client.tags)`` for its methods)."""
+        from .resources.tags import Tags
+
+        return Tags(self._transport, self._options)
+
+    @cached_property
+    def permissions(self) -> Permissions:
+        """Permissions (``help(client.permissions)`` for its methods)."""
+        from .resources.permissions import Permissions
+
+        return Permissions(self._transport, self._options)
+
+    @cached_property
+    def organizations(self) -> Organizations:
+        """Organizations (``help(client.organizations)`` for its methods)."""
+        from .resources.organizations import Organizations
+
+        return Organizations(self._transport, self._options)
+
+    @cached_property
+    def users(self) -> Users:
+        """Users (``help(client.users)`` for its methods)."""
+        from .resources.users import Users
+
+        return Users(self._transport, self._options)
+
+    @cached_property
+    def source_definitions(self) -> SourceDefinitions:
+        """Source definitions (``help(client.source_definitions)`` for its methods)."""
+        from .resources.definitions import SourceDefinitions
+
+        return SourceDefinitions(self._transport, self._options)
+
+    @cached_property
+    def destination_definitions(self) -> DestinationDefinitions:
+        """Destination definitions (``help(client.destination_definitions)`` for its methods)."""
+        from .resources.definitions import DestinationDefinitions
+
+        return DestinationDefinitions(self._transport, self._options)
+
+    @cached_property
+    def declarative_source_definitions(self) -> DeclarativeSourceDefinitions:
+        """Low-code (declarative) source definitions (``help()`` on it for its methods)."""
+        from .resources.definitions import DeclarativeSourceDefinitions
+
+        return DeclarativeSourceDefinitions(self._transport, self._options)
+
+    @cached_property
+    def connector_definitions(self) -> ConnectorDefinitions:
+        """Connector definitions (``help(client.connector_definitions)`` for its methods)."""
+        from .resources.connector_definitions import ConnectorDefinitions
+
+        return ConnectorDefinitions(self._transport, self._options)
+
+    @cached_property
+    def regions(self) -> Regions:
+        """Regions (``help(client.regions)`` for its methods)."""
+        from .resources.regions import Regions
+
+        return Regions(self._transport, self._options)
+
+    @cached_property
+    def dataplanes(self) -> Dataplanes:
+        """Dataplanes (``help(client.dataplanes)`` for its methods)."""
+        from .resources.dataplanes import Dataplanes
+
+        return Dataplanes(self._transport, self._options)
+
+    @cached_property
+    def groups(self) -> Groups:
+        """Groups (``help(client.groups)`` for its methods)."""
+        from .resources.groups import Groups
+
+        return Groups(self._transport, self._options)
+
+    @cached_property
+    def embedded(self) -> Embedded:
+        """Airbyte Embedded (scoped tokens) (``help(client.embedded)`` for its methods)."""
+        from .resources.embedded import Embedded
+
+        return Embedded(self._transport, self._options)
 
     def with_options(
         self,
@@ -392,10 +513,11 @@ class AirbyteClient:
             raise ValueError("on_response must be a function taking a RawResponse")
         wanted = RequestOptions(_timeouts(timeout), headers, on_response)
         view = object.__new__(AirbyteClient)
-        view.__dict__.update(self.__dict__)
+        view.__dict__.update(
+            (name, value) for name, value in self.__dict__.items() if name not in _RESOURCES
+        )
         view._options = wanted if self._options is None else self._options.merged(wanted)
         view._view = True
-        view._bind_resources()
         return view
 
     @property
@@ -436,3 +558,9 @@ class AirbyteClient:
 
     def __reduce__(self) -> Any:
         raise TypeError("an AirbyteClient cannot be pickled (it holds a live session)")
+
+
+#: The resource attributes: made on first use, each view makes its own.
+_RESOURCES = frozenset(
+    name for name, value in vars(AirbyteClient).items() if isinstance(value, cached_property)
+)

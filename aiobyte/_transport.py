@@ -23,22 +23,25 @@ an ``except`` would carry them along as its context.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import platform
 import sys
 import threading
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
+from multidict import CIMultiDict
 from yarl import URL
 
 from . import _config
-from ._auth import Auth, Authenticator
-from ._clock import Clock
+from ._auth import Auth, Authenticator, Credential
+from ._clock import Clock, SystemClock
 from ._codec import decoder
 from ._context import FAN_OUT
 from ._errors import (
@@ -54,7 +57,7 @@ from ._errors import (
     looks_like_html,
 )
 from ._retry import Failure, RetryBudget, RetryPolicy, is_retry_safe, parse_retry_after
-from ._secrets import MaskedHeaders, Secret, Secrets
+from ._secrets import MASK, Secret, Secrets
 from ._version import __version__
 
 __all__ = [
@@ -72,6 +75,7 @@ __all__ = [
 _T = TypeVar("_T")
 
 logger = logging.getLogger("aiobyte")
+_DEBUG = logging.DEBUG
 
 if TYPE_CHECKING:
     import aiohttp
@@ -156,13 +160,14 @@ TOKEN = RequestKind(authenticated=False, token_request=True)
 TOKEN_REFRESH = RequestKind(authenticated=False, limited=False, token_request=True)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class RawResponse:
+class RawResponse(msgspec.Struct, frozen=True):
     """One answer of the server, already read: what ``AirbyteClient.with_options``
-    hands to ``on_response`` (``aiobyte.RawResponse``).
+    hands to ``on_response`` (``aiobyte.RawResponse``); immutable.
 
     ``headers`` are the answer's, case-insensitive (``headers["X-Request-Id"]``);
-    ``body`` is the raw body (never in the repr: it may hold a secret).
+    ``body`` is the raw body (never in the repr: it may hold a secret). A msgspec
+    Struct rather than a dataclass: one is made for every answer, and a frozen
+    dataclass sets each of its fields through ``object.__setattr__``.
     """
 
     method: str
@@ -267,6 +272,55 @@ class _TooLarge:
     size: int | None  # what Content-Length announced, if it did
 
 
+class _Headers(CIMultiDict[str]):
+    """A request's headers, in the type aiohttp keeps them in (it copies them as they
+    are, not through a conversion), with a repr that masks ``Authorization``."""
+
+    def __repr__(self) -> str:
+        shown = {k: MASK if k.lower() == "authorization" else v for k, v in self.items()}
+        return f"Headers({shown!r})"
+
+
+class _Slots:
+    """The in-flight bound: at most ``free`` holders at once, the waiters served in order.
+
+    Taking a free slot is the caller's ``if slots.free: slots.free -= 1`` (no coroutine);
+    only a caller that finds none awaits :meth:`take`. A slot given back goes straight to
+    the first waiter still waiting, so nobody overtakes the queue, and ``free`` is more
+    than 0 only while nobody waits. A waiter cancelled after it was handed a slot passes
+    the slot on instead of losing it.
+    """
+
+    __slots__ = ("free", "waiters")
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    async def take(self) -> None:
+        if self.free:
+            self.free -= 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiters.append(waiter)
+        try:
+            await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self.give()  # handed a slot, but cancelled before it could use it
+            raise
+
+    def give(self) -> None:
+        """Give a slot back: to the first caller still waiting, else to ``free``."""
+        waiters = self.waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():  # not cancelled meanwhile
+                waiter.set_result(None)
+                return
+        self.free += 1
+
+
 class Transport:
     """Sends requests for one client. Created and owned by :class:`AirbyteClient`."""
 
@@ -288,7 +342,17 @@ class Transport:
         self.base_url = base_url
         self._user_agent_suffix = user_agent
         self._trust_env = trust_env
-        self._encoded_base = str(URL(base_url))
+        # What every request's URL is built from: the base URL normalised once.
+        self._base = URL(str(URL(base_url)))
+        self._path = self._base.raw_path.rstrip("/")
+        #: The headers of a request without a body or options (most of them), made once
+        #: and shared; ``_with_credential`` adds the credential to a copy.
+        self._plain_headers = _Headers(Accept="application/json")
+        self._credential: Credential | None = None
+        self._credential_headers = self._plain_headers
+        # The system clock's monotonic() is time.monotonic: called as it is, not through
+        # a method of ours, on every request.
+        self._monotonic = time.monotonic if type(clock) is SystemClock else clock.monotonic
         self.retry = retry
         self.budget = budget
         #: Token requests retry from a budget of their own (see _config).
@@ -304,10 +368,10 @@ class Transport:
         self._owns_session = session is None
         if session is not None:
             _no_silent_resend(session)
-        # asyncio's own: creating it loads nothing (anyio's loads its asyncio backend,
-        # about 15 ms of a cold start), and taking a free slot does not check anyio's
-        # cancel scopes (they cancel through the task, which asyncio's honours too).
-        self._slots = asyncio.Semaphore(max_in_flight)
+        # Not anyio's semaphore: creating it loads anyio's asyncio backend (about 15 ms
+        # of a cold start); not asyncio's either: taking a free slot is an attribute
+        # test here, not three coroutines (see _Slots).
+        self._slots = _Slots(max_in_flight)
         # Requests started in the current turn of the event loop, counted only when the
         # slots allow more than SEND_BURST at once (see _config.SEND_BURST).
         self._spread = max_in_flight > _config.SEND_BURST
@@ -414,25 +478,202 @@ class Transport:
         body: bytes | Secret[bytes] | None = None,
         kind: RequestKind = API,
         options: RequestOptions | None = None,
-    ) -> RawResponse:
-        """Send a request to ``base_url + path`` and return its successful answer.
+        model: Any = None,
+    ) -> Any:
+        """Send a request to ``base_url + path`` and return its successful answer: the
+        ``RawResponse``, or its body decoded as ``model`` when one is given.
 
         Retries what is safe to retry (see ``_retry``), refreshes the token once on a
-        401, and raises the matching :class:`AirbyteError` for anything else;
+        401, and raises the matching :class:`AirbyteError` for anything else (an
+        ``UnexpectedResponseError`` for a body that is not a ``model``);
         ``ClientClosedError`` when the client is closed meanwhile, and
         ``WrongEventLoopError`` on another event loop than the client's.
+
+        One coroutine from the call to the decoded answer: this is the path of every
+        request, and each coroutine layer under a resource method costs every request
+        its frame, and every resumption of it its hop through the chain of awaits.
         """
-        if asyncio.get_running_loop() is not self._loop:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
             self.bind_loop()
-        self._check_open()
-        fan_out = FAN_OUT.get()
-        if fan_out is not None and fan_out.limit > self.max_in_flight and kind.limited:
-            fan_out.capped(self.max_in_flight)  # warns once per fan-out
-        task = asyncio.current_task()
+        if self._closed:
+            raise _closed_error()
+        if kind.limited:
+            fan_out = FAN_OUT.get()
+            if fan_out is not None and fan_out.limit > self.max_in_flight:
+                fan_out.capped(self.max_in_flight)  # warns once per fan-out
+        task = asyncio.current_task(loop)
         assert task is not None
         self._active.add(task)
         try:
-            return await self._request(method, path, params, body, kind, options)
+            url = self.base_url + path
+            # The base URL was normalised once; paths are built from checked ids and
+            # percent-encoded segments, so yarl need not parse and re-encode each one.
+            target = self._base.with_path(self._path + path, encoded=True)
+            budget = self.token_budget if kind.token_request else self.budget
+            if body is None and options is None:
+                headers = self._plain_headers  # shared: never changed, only copied
+            else:
+                headers = _Headers(self._plain_headers)
+                if body is not None:
+                    headers["Content-Type"] = "application/json"
+                if options is not None:
+                    headers.update(options.headers)
+            timeout = None if options is None else options.client_timeout()
+            auth = self.auth if kind.authenticated else None
+            slots = self._slots if kind.limited else None
+            retries = 0
+            reauthenticated = False
+            while True:
+                credential = None
+                sent = headers
+                if auth is not None:
+                    # Before taking a slot: a caller waiting for a token holds none, so
+                    # the token request (even one a TokenProvider makes through this
+                    # client) never waits behind callers that wait for it.
+                    credential = auth.current
+                    if credential is None or self._monotonic() >= credential.refresh_at:
+                        credential = await auth.credential()
+                    if credential is self._credential and headers is self._plain_headers:
+                        sent = self._credential_headers  # made for this credential before
+                    else:
+                        sent = self._with_credential(headers, credential)
+                if slots is not None:
+                    if slots.free:  # the common case: a slot is free, take it at once
+                        slots.free -= 1
+                    else:
+                        await slots.take()
+                outcome: RawResponse | _Failed | _TooLarge
+                answer: aiohttp.ClientResponse | None
+                try:
+                    if self._spread:
+                        await self._turn()
+                    if self._closed:
+                        raise _closed_error()
+                    session, default_timeout = self._session, self._timeout
+                    if session is None or default_timeout is None:
+                        session, default_timeout = self._get_session()
+                    # The attempt, here rather than in a coroutine of its own (one layer
+                    # fewer). aiohttp's errors become an outcome: the error is raised
+                    # below, outside these except blocks (see the module's docstring).
+                    # (``_aiohttp()`` in an except clause runs only when one is raised.)
+                    try:
+                        async with session.request(
+                            method,
+                            target,
+                            params=params,
+                            # Revealed here, in the call: no local of this frame holds it.
+                            data=body.reveal() if isinstance(body, Secret) else body,
+                            headers=sent,
+                            allow_redirects=False,
+                            timeout=timeout or default_timeout,
+                        ) as answer:
+                            length = answer.content_length
+                            headers_in = answer.headers
+                            if (
+                                length is not None
+                                and length <= self.max_body_size
+                                and "Content-Encoding" not in headers_in
+                            ):
+                                # The common case, for the price of two header lookups:
+                                # aiohttp reads exactly the announced length, no more.
+                                outcome = RawResponse(
+                                    method,
+                                    url,
+                                    answer.status,
+                                    headers_in.get("Content-Type", ""),
+                                    await answer.read(),
+                                    headers_in.get("Retry-After"),
+                                    headers_in,
+                                )
+                            else:
+                                outcome = await self._read(method, url, answer)
+                    except _aiohttp().ConnectionTimeoutError as exc:
+                        outcome = self._failed(
+                            method, url, exc, Failure.CONNECT, "connecting timed out", True
+                        )
+                    except _aiohttp().ClientConnectorError as exc:
+                        outcome = self._failed(
+                            method, url, exc, Failure.CONNECT, "could not connect", False
+                        )
+                    except (_aiohttp().ServerTimeoutError, asyncio.TimeoutError) as exc:
+                        outcome = self._failed(
+                            method, url, exc, Failure.AMBIGUOUS, "no answer in time", True
+                        )
+                    except (_aiohttp().ClientError, OSError) as exc:
+                        outcome = self._failed(
+                            method, url, exc, Failure.AMBIGUOUS, "the connection failed", False
+                        )
+                    answer = None  # no local holds aiohttp's answer (its request's headers)
+                finally:
+                    if slots is not None:
+                        if slots.waiters:
+                            slots.give()
+                        else:  # the common case: nobody waits
+                            slots.free += 1
+                if isinstance(outcome, RawResponse):
+                    if logger.isEnabledFor(_DEBUG):
+                        logger.debug(
+                            "%s %s -> %d (%d bytes)", method, url, outcome.status, len(outcome.body)
+                        )
+                    if options is not None and options.on_response is not None:
+                        options.on_response(outcome)
+                    status = outcome.status
+                    if 200 <= status < 300:
+                        budget.deposit()
+                        if model is None:
+                            return outcome
+                        try:
+                            return decoder(model).decode(outcome.body)
+                        except (msgspec.DecodeError, RecursionError):
+                            pass  # decode() says what went wrong, below
+                        return self.decode(outcome, model)
+                    if (
+                        status == 401
+                        and credential is not None
+                        and auth is not None
+                        and not reauthenticated
+                        and auth.invalidate(credential)
+                    ):
+                        # The token was rejected (revoked, or expired early): get a new
+                        # one and resend once. A second 401 is an answer, not a reason
+                        # to loop.
+                        reauthenticated = True
+                        logger.info("%s %s: token rejected (401), refreshing it once", method, url)
+                        continue
+                    retry_after = parse_retry_after(outcome.retry_after, self.clock.time())
+                    delay = self.retry.delay(
+                        failure=Failure.STATUS,
+                        retry_safe=is_retry_safe(method, path),
+                        retries_done=retries,
+                        status=status,
+                        retry_after=retry_after,
+                    )
+                    reason = f"answered {status}"
+                elif isinstance(outcome, _TooLarge):
+                    # Not retried: the same request would get the same body.
+                    raise self._too_large(outcome)
+                else:
+                    delay = self.retry.delay(
+                        failure=outcome.kind,
+                        retry_safe=is_retry_safe(method, path),
+                        retries_done=retries,
+                    )
+                    reason = outcome.description
+                self._check_open()  # closed meanwhile: no retry spent, ClientClosedError
+                if delay is None or not budget.try_spend():
+                    raise self._error(outcome, token_endpoint=kind.token_request)
+                retries += 1
+                logger.info(
+                    "%s %s %s; retry %d of at most %d in %.2f s",
+                    method,
+                    url,
+                    reason,
+                    retries,
+                    self.retry.max_retries,
+                    delay,
+                )
+                await self.clock.sleep(delay)
         except asyncio.CancelledError:
             if task not in self._closing:
                 raise
@@ -442,7 +683,8 @@ class Transport:
             raise _closed_error() from None
         finally:
             self._active.discard(task)
-            self._closing.discard(task)
+            if self._closing:
+                self._closing.discard(task)
 
     async def closable(self, wait: Callable[..., Awaitable[_T]], *args: Any) -> _T:
         """``await wait(*args)`` (a sleep between polls); ``ClientClosedError`` as soon as
@@ -463,97 +705,19 @@ class Transport:
             self._active.discard(task)
             self._closing.discard(task)
 
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        params: list[tuple[str, str]] | None,
-        body: bytes | Secret[bytes] | None,
-        kind: RequestKind,
-        options: RequestOptions | None,
-    ) -> RawResponse:
-        url = self.base_url + path
-        # The base URL was normalised once; paths are built from checked ids and
-        # percent-encoded segments, so yarl need not parse and re-encode each one.
-        target = URL(self._encoded_base + path, encoded=True)
-        budget = self.token_budget if kind.token_request else self.budget
-        headers = MaskedHeaders(Accept="application/json")
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        timeout = None
-        if options is not None:
-            headers.update(options.headers)
-            timeout = options.client_timeout()
-        auth = self.auth if kind.authenticated else None
-        retries = 0
-        reauthenticated = False
-        while True:
-            credential = None
-            if auth is not None:
-                # Before taking a slot: a caller waiting for a token holds none, so the
-                # token request (even one a TokenProvider makes through this client)
-                # never waits behind callers that wait for it.
-                credential = auth.current
-                if credential is None or self.clock.monotonic() >= credential.refresh_at:
-                    credential = await auth.credential()
-                headers["Authorization"] = credential.header
-            async with self._slots if kind.limited else contextlib.nullcontext():
-                if self._spread:
-                    await self._turn()
-                self._check_open()
-                outcome = await self._send(method, url, target, params, body, headers, timeout)
-            if isinstance(outcome, RawResponse):
-                if options is not None and options.on_response is not None:
-                    options.on_response(outcome)
-                status = outcome.status
-                if 200 <= status < 300:
-                    budget.deposit()
-                    return outcome
-                if (
-                    status == 401
-                    and credential is not None
-                    and auth is not None
-                    and not reauthenticated
-                    and auth.invalidate(credential)
-                ):
-                    # The token was rejected (revoked, or expired early): get a new one
-                    # and resend once. A second 401 is an answer, not a reason to loop.
-                    reauthenticated = True
-                    logger.info("%s %s: token rejected (401), refreshing it once", method, url)
-                    continue
-                retry_after = parse_retry_after(outcome.retry_after, self.clock.time())
-                delay = self.retry.delay(
-                    failure=Failure.STATUS,
-                    retry_safe=is_retry_safe(method, path),
-                    retries_done=retries,
-                    status=status,
-                    retry_after=retry_after,
-                )
-                reason = f"answered {status}"
-            elif isinstance(outcome, _TooLarge):
-                # Not retried: the same request would get the same body.
-                raise self._too_large(outcome)
-            else:
-                delay = self.retry.delay(
-                    failure=outcome.kind,
-                    retry_safe=is_retry_safe(method, path),
-                    retries_done=retries,
-                )
-                reason = outcome.description
-            self._check_open()  # closed meanwhile: no retry spent, ClientClosedError
-            if delay is None or not budget.try_spend():
-                raise self._error(outcome, token_endpoint=kind.token_request)
-            retries += 1
-            logger.info(
-                "%s %s %s; retry %d of at most %d in %.2f s",
-                method,
-                url,
-                reason,
-                retries,
-                self.retry.max_retries,
-                delay,
-            )
-            await self.clock.sleep(delay)
+    def _with_credential(self, headers: _Headers, credential: Credential) -> _Headers:
+        """``headers`` with the credential's ``Authorization``; for the plain headers of
+        most requests, made once per credential and reused (aiohttp copies them)."""
+        if headers is self._plain_headers:
+            if self._credential is credential:
+                return self._credential_headers
+            prepared = _Headers(headers)
+            prepared["Authorization"] = credential.header
+            self._credential, self._credential_headers = credential, prepared
+            return prepared
+        prepared = _Headers(headers)
+        prepared["Authorization"] = credential.header
+        return prepared
 
     async def _turn(self) -> None:
         """Wait for a turn of the event loop that has started fewer than SEND_BURST
@@ -568,70 +732,45 @@ class Transport:
     def _new_turn(self) -> None:
         self._started = 0
 
-    async def _send(
+    async def _read(
+        self, method: str, url: str, answer: aiohttp.ClientResponse
+    ) -> RawResponse | _TooLarge:
+        """The body of an answer without a length, compressed, or announced larger than
+        ``max_body_size``: refused, or read whole up to that many bytes (the common case,
+        an announced length within the cap, is read in ``request``)."""
+        length = answer.content_length
+        limit = self.max_body_size
+        headers = answer.headers
+        if length is not None and "Content-Encoding" not in headers:
+            # Over the cap (the caller reads those within it): refused unread.
+            answer.close()
+            return _TooLarge(method, url, answer.status, length)
+        # Chunked, or compressed (the announced length is not the size of what inflates
+        # from it): count while reading.
+        content = await _read_at_most(answer, limit)
+        if content is None:
+            answer.close()
+            return _TooLarge(method, url, answer.status, None)
+        return RawResponse(
+            method,
+            url,
+            answer.status,
+            headers.get("Content-Type", ""),
+            content,
+            headers.get("Retry-After"),
+            headers,
+        )
+
+    def _failed(
         self,
         method: str,
         url: str,
-        target: URL,
-        params: list[tuple[str, str]] | None,
-        body: bytes | Secret[bytes] | None,
-        headers: dict[str, str],
-        timeout: aiohttp.ClientTimeout | None,
-    ) -> RawResponse | _Failed | _TooLarge:
-        session, default_timeout = self._session, self._timeout
-        if session is None or default_timeout is None:
-            session, default_timeout = self._get_session()
-        aiohttp = _aiohttp()  # loaded by _get_session
-        try:
-            async with session.request(
-                method,
-                target,
-                params=params,
-                # Revealed here, in the call: no local of this frame holds it.
-                data=body.reveal() if isinstance(body, Secret) else body,
-                headers=headers,
-                allow_redirects=False,
-                timeout=timeout or default_timeout,
-            ) as answer:
-                length = answer.content_length
-                limit = self.max_body_size
-                if length is not None and "Content-Encoding" not in answer.headers:
-                    # The common case, checked for the price of two header lookups:
-                    # aiohttp reads exactly the announced length and no more.
-                    if length > limit:
-                        answer.close()
-                        return _TooLarge(method, url, answer.status, length)
-                    content = await answer.read()
-                else:
-                    # Chunked, or compressed (the announced length is not the size of
-                    # what inflates from it): count while reading.
-                    read = await _read_at_most(answer, limit)
-                    if read is None:
-                        answer.close()
-                        return _TooLarge(method, url, answer.status, None)
-                    content = read
-                response = RawResponse(
-                    method,
-                    url,
-                    answer.status,
-                    answer.headers.get("Content-Type", ""),
-                    content,
-                    answer.headers.get("Retry-After"),
-                    answer.headers,
-                )
-        except aiohttp.ConnectionTimeoutError as exc:
-            failed = (Failure.CONNECT, self._describe(exc, "connecting timed out"), True)
-        except aiohttp.ClientConnectorError as exc:
-            failed = (Failure.CONNECT, self._describe(exc, "could not connect"), False)
-        except (aiohttp.ServerTimeoutError, asyncio.TimeoutError) as exc:
-            failed = (Failure.AMBIGUOUS, self._describe(exc, "no answer in time"), True)
-        except (aiohttp.ClientError, OSError) as exc:
-            failed = (Failure.AMBIGUOUS, self._describe(exc, "the connection failed"), False)
-        else:
-            if logger.isEnabledFor(logging.DEBUG):
-                logger.debug("%s %s -> %d (%d bytes)", method, url, response.status, len(content))
-            return response
-        return _Failed(method, url, *failed)
+        exc: BaseException,
+        kind: Failure,
+        what: str,
+        timed_out: bool,
+    ) -> _Failed:
+        return _Failed(method, url, kind, self._describe(exc, what), timed_out)
 
     def _describe(self, exc: BaseException, what: str) -> str:
         detail = self.secrets.scrub(str(exc))

@@ -42,6 +42,8 @@ E = TypeVar("E", bound=enum.Enum)
 
 def check_uuid(value: Any, argument: str) -> str:
     """``value`` as a UUID string (a ``uuid.UUID`` is accepted too)."""
+    if type(value) is str and _UUID.fullmatch(value) is not None:
+        return value  # the common case, first: one test and the pattern
     if isinstance(value, uuid.UUID):
         return str(value)
     if not isinstance(value, str):

@@ -88,6 +88,9 @@ def build(
         port=port,
         token_lifetime=TOKEN_LIFETIME,
         record_requests=False,
+        # Configurations come back as stored: (g) compares every value a client decodes,
+        # secrets included, with what the fake holds.
+        mask_secrets=False,
     )
     client_id = os.environ.get(ENV_CLIENT_ID)
     client_secret = os.environ.get(ENV_CLIENT_SECRET)

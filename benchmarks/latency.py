@@ -259,6 +259,13 @@ def measure_fan_out(ctx: Context, scenario: Scenario) -> dict[str, Outcome]:
         ids = _list_ids(sub)[: max(keys.values())]
         sub = dataclasses.replace(sub, source_ids=ids)
         outcomes = measure_workers(sub, scenario)
+    for outcome in outcomes.values():
+        for run in outcome.runs:
+            for limit, n in keys.items():
+                if f"wall_s_{limit}" in run:
+                    run[f"vs_ideal_{limit}"] = run[f"wall_s_{limit}"] / (
+                        math.ceil(n / limit) * LATENCY
+                    )
     ctx.details[scenario.key] = {
         "latency_s": LATENCY,
         "keys": keys,
@@ -273,6 +280,9 @@ def _fan_out(settings: Settings) -> Scenario:
     metrics = []
     for limit, count in keys.items():
         ideal = math.ceil(count / limit) * LATENCY
+        # Judged against the floor, not the ideal: the ideal assumes a server that keeps
+        # up with any limit, and at 200 in flight the fake (one process) does not, for
+        # hand-written code either. What fan_out adds is what the ratio to the floor shows.
         metrics.append(
             Metric(
                 f"wall_s_{limit}",
@@ -280,8 +290,18 @@ def _fan_out(settings: Settings) -> Scenario:
                 f"wall time (ideal {ideal * 1000:,.0f} ms)",
                 _millis,
                 "ms",
-                f"≤ 1.3× ideal ({ideal * 1.3 * 1000:,.0f} ms)",
-                _aiobyte(_within(1.3 * ideal)),
+                "≤ 1.1× floor",
+                _ratio_at_most(1.1),
+            )
+        )
+        metrics.append(
+            Metric(
+                f"vs_ideal_{limit}",
+                f"(i) fan_out limit {limit}: over the ideal ({math.ceil(count / limit)} round "
+                "trips)",
+                _times,
+                "",
+                ratio=False,
             )
         )
 

@@ -331,6 +331,17 @@ def reading(document: dict[str, Any]) -> str:
             if lost == 0
             else f"aiobyte lost or changed {_count(lost)} things (see the JSON)"
         )
+    ki = _ratio_of(document, "k_instructions", "instructions", "aiobyte")
+    kr = _median(document, "k_instructions", "instructions", "raw")
+    ka = _median(document, "k_instructions", "instructions", "aiobyte")
+    kt = _median(document, "k_instructions", "instructions_timeouts", "raw")
+    if ki is not None and kr is not None and ka is not None and kt is not None:
+        sentences.append(
+            f"Per GET of one source, counted by valgrind, aiobyte executed {ka / 1000:,.0f}k "
+            f"instructions and the floor {kr / 1000:,.0f}k ({ki:.2f}×); given aiobyte's "
+            f"timeouts, whose read timer aiohttp rearms on every chunk, the floor executed "
+            f"{kt / 1000:,.0f}k ({ka / kt:.2f}×)"
+        )
     return ". ".join(sentences) + "." if sentences else ""
 
 

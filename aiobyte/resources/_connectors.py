@@ -65,6 +65,10 @@ def connector_configuration(
         problems = check_configuration(kind, connector, data, partial=partial)
         if problems:
             listed = "".join(f"\n- {problem}" for problem in problems)
+            # The plain copy goes before the error: a traceback's frame locals (what
+            # error trackers record) keep no connector secret. (A typed model masks its
+            # own; a mapping is the caller's, in the caller's frames anyway.)
+            del data
             raise ValueError(
                 f"configuration does not follow the schema of the {kind} {connector!r} "
                 f"({len(problems)} problem{'s' if len(problems) > 1 else ''}):{listed}"
@@ -103,8 +107,9 @@ class Connectors(Resource, Generic[C]):
 
     async def get(self, connector_id: Id, /, *, include_secret_coordinates: bool = False) -> C:
         """One by id. Raises ``NotFoundError`` if there is none."""
-        params = Params()
-        params.flag("includeSecretCoordinates", include_secret_coordinates)
+        params = None
+        if include_secret_coordinates:
+            params = Params().flag("includeSecretCoordinates", include_secret_coordinates)
         return await self._call("GET", self._item_path(connector_id), self._model, params=params)
 
     async def replace(

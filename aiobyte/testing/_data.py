@@ -118,12 +118,10 @@ def catalog_definition(kind: str) -> JSON:
     }
 
 
-def secret_coordinates(
-    actor: str, connector: str, workspace_id: str, actor_id: str
-) -> Callable[[Any], Any]:
-    """What ``includeSecretCoordinates=true`` makes of a configuration: each secret (a key
-    the connector's schema marks ``airbyte_secret``, or named like one) replaced by
-    ``{"_secret": "<coordinate>"}``, where the server's secret store keeps it."""
+def _secret_walk(actor: str, connector: str, hide: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """A copy-maker of configurations with each secret value (a key the connector's schema
+    marks ``airbyte_secret``, or named like one; not null, not a boolean, not an object)
+    replaced by ``hide(path)``."""
     names: frozenset[str] = frozenset()
     if connectors.is_known(actor, connector):  # type: ignore[arg-type]
         paths = connectors.secret_paths(actor, connector)
@@ -139,13 +137,55 @@ def secret_coordinates(
             here = f"{path}.{key}" if path else str(key)
             secret = key in names or connectors.is_secret_name(str(key))
             if secret and sub is not None and not isinstance(sub, (bool, dict, list)):
-                unique = uuid.uuid5(uuid.NAMESPACE_URL, f"{actor_id}:{here}")
-                out[key] = {"_secret": f"airbyte_workspace_{workspace_id}_secret_{unique}_v1"}
+                out[key] = hide(here)
             else:
                 out[key] = replace(sub, here)
         return out
 
     return replace
+
+
+def secret_coordinates(
+    actor: str, connector: str, workspace_id: str, actor_id: str
+) -> Callable[[Any], Any]:
+    """What ``includeSecretCoordinates=true`` makes of a configuration: each secret (a key
+    the connector's schema marks ``airbyte_secret``, or named like one) replaced by
+    ``{"_secret": "<coordinate>"}``, where the server's secret store keeps it."""
+
+    def coordinate(path: str) -> JSON:
+        unique = uuid.uuid5(uuid.NAMESPACE_URL, f"{actor_id}:{path}")
+        return {"_secret": f"airbyte_workspace_{workspace_id}_secret_{unique}_v1"}
+
+    return _secret_walk(actor, connector, coordinate)
+
+
+def masked_secrets(actor: str, connector: str) -> Callable[[Any], Any]:
+    """How the server shows a stored configuration: each secret as ``"**********"``.
+
+    Seen in answers of the public API (``'personal_access_token': '**********'`` in a
+    listed source, airbyte-api-python-sdk#86): secrets are never given back.
+    """
+    return _secret_walk(actor, connector, lambda _: connectors.SERVER_MASK)
+
+
+def keep_stored_secrets(stored: Any, given: Any) -> Any:
+    """``given`` with each ``"**********"`` that stands where ``stored`` has a value
+    replaced by that value: a configuration read back (masked) and sent again keeps its
+    secrets, as on the server. Anything else is taken as given."""
+    if isinstance(given, dict) and isinstance(stored, dict):
+        out: JSON = {}
+        for key, value in given.items():
+            if value == connectors.SERVER_MASK and key in stored:
+                out[key] = stored[key]
+            else:
+                out[key] = keep_stored_secrets(stored.get(key), value)
+        return out
+    if isinstance(given, list) and isinstance(stored, list):
+        return [
+            keep_stored_secrets(stored[i] if i < len(stored) else None, value)
+            for i, value in enumerate(given)
+        ]
+    return given
 
 
 def _maybe(rng: random.Random, value: Any, p: float = 0.5) -> Any:

@@ -326,9 +326,17 @@ def list_filters(
     return filters
 
 
-def list_page(call: Call, collection: Collection, path: str, *, tags: bool = False) -> web.Response:
+def list_page(
+    call: Call,
+    collection: Collection,
+    path: str,
+    *,
+    tags: bool = False,
+    render: Callable[[JSON], JSON] | None = None,
+) -> web.Response:
     """A paginated list of a collection filtered by ``workspaceIds`` (and ``tagIds``),
-    ``includeDeleted``, ``limit`` and ``offset``, as sources & co answer it."""
+    ``includeDeleted``, ``limit`` and ``offset``, as sources & co answer it; ``render``
+    makes each item of the page what the server shows of it."""
     workspace_ids = query_uuids(call, "workspaceIds")
     tag_ids = query_uuids(call, "tagIds") if tags else ()
     include_deleted = query_bool(call, "includeDeleted")
@@ -337,6 +345,8 @@ def list_page(call: Call, collection: Collection, path: str, *, tags: bool = Fal
         workspace_ids=workspace_ids, include_deleted=include_deleted, tag_ids=tag_ids
     )
     data = matching[offset : offset + limit]
+    if render is not None:
+        data = [render(obj) for obj in data]
     filters = list_filters(workspace_ids, include_deleted, tag_ids)
     return page_answer(call, path, data, filters, limit, offset)
 

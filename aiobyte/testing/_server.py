@@ -82,7 +82,9 @@ class FakeAirbyte(Seeding):
     same on every run and the faults draw from a random seed, kept in ``random_seed``);
     ``backlog`` the listen queue of its socket; ``check_configurations`` (on by default)
     checks sources' and destinations' configurations against their connector's schema and
-    refuses unknown connector types, as the server does. Raises ``ValueError`` for an unknown
+    refuses unknown connector types, as the server does; ``mask_secrets`` (on by default)
+    answers each secret of a stored configuration as ``"**********"``, as the server does,
+    and keeps the stored secret when that mask is sent back. Raises ``ValueError`` for an unknown
     ``token_answer``.
     """
 
@@ -105,6 +107,7 @@ class FakeAirbyte(Seeding):
         backlog: int = 1024,
         scoped_token_lifetime: float = 900.0,
         check_configurations: bool = True,
+        mask_secrets: bool = True,
     ) -> None:
         prefix = "/" + path_prefix.strip("/") if path_prefix.strip("/") else ""
         self.path_prefix = prefix
@@ -128,6 +131,9 @@ class FakeAirbyte(Seeding):
         #: Check source and destination configurations against their connector's schema,
         #: and refuse unknown connector types, as the server does (off: store anything).
         self.check_configurations = check_configurations
+        #: Answer sources and destinations with each secret of their configuration as
+        #: ``"**********"``, as the server does (off: give back what was stored).
+        self.mask_secrets = mask_secrets
         #: Keep every request in ``stats.requests`` (turn off for long benchmarks).
         self.record_requests = record_requests
         #: The seed of the draws of ``probability`` faults: given, or drawn at random;

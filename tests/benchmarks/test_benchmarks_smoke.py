@@ -18,6 +18,7 @@ import importlib.util
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -51,10 +52,20 @@ SCENARIOS = {
 _WAIT_METRICS = ("requests", "requests_per_s", "cpu_per_wait_s", "kib_per_wait", "lag_ms")
 SCENARIOS |= {  # benchmarks/latency.py, at the --quick sizes
     "h_list_latency": {"wall_s", "vs_ideal", "requests"},
-    "i_fan_out_latency": {"wall_s_10", "wall_s_50", "wall_s_200"},
+    "i_fan_out_latency": {
+        *(f"{metric}_{limit}" for metric in ("wall_s", "vs_ideal") for limit in (10, 50, 200))
+    },
     "j_waits": {f"{key}_{n}" for key in _WAIT_METRICS for n in (20, 100)},
 }
-ONLY_FLOOR_AND_AIOBYTE = {"d_cold_token_wide", "h_list_latency", "i_fan_out_latency", "j_waits"}
+SCENARIOS["k_instructions"] = {"instructions", "instructions_timeouts"}  # instructions.py
+ONLY_FLOOR_AND_AIOBYTE = {
+    "d_cold_token_wide",
+    "h_list_latency",
+    "i_fan_out_latency",
+    "j_waits",
+    "k_instructions",
+}
+NEEDS_VALGRIND = {"k_instructions"}
 WITHOUT_HTTPX = {"g2_typed_configurations"}  # httpx + json decodes as the floor does
 NEEDS_SPEC = {"g_correctness", "g2_typed_configurations"}
 
@@ -129,6 +140,9 @@ def _check_report(report: dict[str, Any], expected_status: dict[str, str | None]
                 if name in WITHOUT_HTTPX and side == "httpx":
                     assert status == "n/a", (name, key, side)
                     continue
+                if name in NEEDS_VALGRIND and shutil.which("valgrind") is None:
+                    assert status == "skipped (valgrind not installed)", (name, side, status)
+                    continue
                 if name in NEEDS_SPEC and not spec:
                     # without api_sdk.yaml: "not run (...)", or "not installed" first
                     reason = expected_status[side] or "not run"
@@ -160,6 +174,12 @@ def _check_report(report: dict[str, Any], expected_status: dict[str, str | None]
     assert waits["aiobyte"]["median"] * 5 < waits["raw"]["median"]
     concurrent = report["settings"]["concurrent"]
     assert cold["token_requests"]["sides"]["raw"]["median"] == concurrent  # the naive cache
+    if shutil.which("valgrind") is not None:  # (k): counted, and the difference read
+        counted = report["scenarios"]["k_instructions"]
+        assert counted["details"]["top_differences"]
+        assert counted["details"]["top_differences_with_timeouts"]
+        per_get = counted["metrics"]["instructions"]["sides"]
+        assert per_get["raw"]["median"] > 10_000  # no request takes fewer
     if spec:
         correctness = report["scenarios"]["g_correctness"]["metrics"]
         for key in SCENARIOS["g_correctness"]:
@@ -201,6 +221,30 @@ def test_a_client_that_is_not_installed_is_reported_so(tmp_path: Path) -> None:
     expected = {"raw": None, "aiobyte": None, "httpx": "not installed", "sdk": "not installed"}
     _check_report(report, expected)
     assert "not installed" in done.stdout
+
+
+@pytest.mark.slow
+def test_only_runs_the_chosen_scenarios(tmp_path: Path) -> None:
+    output = tmp_path / "only.json"
+
+    def run(*options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-W", "error", str(BENCHMARKS / "run.py"), "--quick", *options],
+            cwd=tmp_path, capture_output=True, encoding="utf-8", env=_environment(),
+            timeout=300, check=False,
+        )  # fmt: skip
+
+    done = run("--only", "e", "--sides", "raw,aiobyte", "--output", str(output))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(output.read_text(encoding="utf-8"))
+    assert set(report["scenarios"]) == {"e_startup"}
+    for metric in report["scenarios"]["e_startup"]["metrics"].values():
+        for side in ("raw", "aiobyte"):
+            assert metric["status"][side] is None, metric["status"]
+            assert _number(metric["sides"][side]["median"]), metric
+    refused = run("--only", "e,zz")
+    assert refused.returncode != 0
+    assert "--only: no scenario zz" in refused.stderr
 
 
 def test_show_reprints_an_earlier_run(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ def test_every_connector_of_the_spec_is_described() -> None:
     assert connectors.is_known("destination", "bigquery")
     assert not connectors.is_known("source", "no-such-connector")
     with pytest.raises(ValueError, match="kind must be"):
-        connectors.connectors("sources")  # type: ignore[arg-type]
+        connectors.connectors("sources")  # type: ignore[arg-type]  # a wrong kind on purpose
     with pytest.raises(KeyError, match="no source connector named 'nope'"):
         connectors.check_configuration("source", "nope", {})
 

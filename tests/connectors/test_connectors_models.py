@@ -14,14 +14,15 @@ import msgspec
 import pytest
 
 import aiobyte.connectors as connectors
-from aiobyte.connectors import Configuration, UnknownChoice
+from aiobyte.connectors import Configuration, Kind, UnknownChoice
 from tests.connectors._generate import valid
 
-ALL = [(kind, name) for kind in ("source", "destination") for name in connectors.connectors(kind)]
+KINDS: tuple[Kind, ...] = ("source", "destination")
+ALL = [(kind, name) for kind in KINDS for name in connectors.connectors(kind)]
 
 
-def _models() -> dict[tuple[str, str], type[Configuration]]:
-    return {(kind, name): connectors.model_for(kind, name) for kind, name in ALL}  # type: ignore[arg-type]
+def _models() -> dict[tuple[Kind, str], type[Configuration]]:
+    return {(kind, name): connectors.model_for(kind, name) for kind, name in ALL}
 
 
 MODELS = _models()
@@ -99,7 +100,7 @@ def test_every_connector_round_trips_exactly_and_reads_typed() -> None:
     for (kind, name), cls in MODELS.items():
         rng = random.Random(f"models-{kind}-{name}")
         for _ in range(2):
-            value = valid(connectors.description(kind, name), rng)  # type: ignore[arg-type]
+            value = valid(connectors.description(kind, name), rng)
             value.setdefault(f"{kind}Type", name)
             wire = msgspec.json.encode(value)
             model = cls.decode(wire)
@@ -121,7 +122,7 @@ def test_reading_never_fails_even_off_the_schema() -> None:
     assert model.port == "not a number"  # type: ignore[comparison-overlap]  # kept as the server sent it
     assert isinstance(model.ssl_mode, UnknownChoice)
     assert model.ssl_mode.to_dict() == {"mode": "from-the-future"}
-    assert model.host is connectors.UNSET  # type: ignore[comparison-overlap]
+    assert model.host is connectors.UNSET  # type: ignore[comparison-overlap]  # absent, though typed required
     assert model.to_dict() is odd
     assert "configuration.port: expected an integer, got 'not a number'" in model.problems()
 
@@ -159,15 +160,15 @@ def test_building_fills_discriminators_and_leaves_out_what_is_unset() -> None:
     assert config.replace(port=6543).port == 6543
     assert "jdbc_url_params" not in config.replace(jdbc_url_params=connectors.UNSET).to_dict()
     with pytest.raises(TypeError, match="username is required"):
-        SourcePostgres(host="db", port=1, database="app")  # type: ignore[call-arg]
+        SourcePostgres(host="db", port=1, database="app")  # type: ignore[call-arg]  # a required field missing on purpose
     with pytest.raises(TypeError, match="has no field hostname"):
-        SourcePostgres(hostname="db")  # type: ignore[call-arg]
+        SourcePostgres(hostname="db")  # type: ignore[call-arg]  # an unknown field on purpose
 
 
 def test_reprs_mask_every_secret_of_every_connector() -> None:
     for (kind, name), cls in MODELS.items():
         rng = random.Random(f"secrets-{kind}-{name}")
-        value = valid(connectors.description(kind, name), rng)  # type: ignore[arg-type]
+        value = valid(connectors.description(kind, name), rng)
         marked = _plant_secrets(value, set(connectors.secret_paths(kind, name)), "")
         text = repr(cls.from_dict(value))
         assert "PLANTED-SECRET" not in text, (name, text)

@@ -134,7 +134,7 @@ async def test_a_scoped_token_reaches_its_workspace_only(
 
     source, other_source = seeded.sources
     connection = seeded.connections[0]
-    allowed = [
+    allowed: list[tuple[str, str, dict[str, Any]]] = [
         ("GET", f"/workspaces/{mine}", {}),
         ("GET", "/workspaces", {"params": {"workspaceIds": mine}}),
         ("GET", "/sources", {"params": {"workspaceIds": mine}}),
@@ -162,10 +162,10 @@ async def test_a_scoped_token_reaches_its_workspace_only(
         ),
     ]
     for method, path, options in allowed:
-        status, body = await call(http, fake, method, path, token, **options)  # type: ignore[arg-type]
+        status, body = await call(http, fake, method, path, token, **options)
         assert status == 200, (method, path, body)
 
-    refused = [
+    refused: list[tuple[str, str, dict[str, Any]]] = [
         ("GET", f"/workspaces/{theirs}", {}),
         ("GET", f"/sources/{other_source}", {}),
         ("GET", "/sources", {}),  # names no workspace: the server does not guess
@@ -180,7 +180,7 @@ async def test_a_scoped_token_reaches_its_workspace_only(
         ),
     ]
     for method, path, options in refused:
-        status, problem = await call(http, fake, method, path, token, **options)  # type: ignore[arg-type]
+        status, problem = await call(http, fake, method, path, token, **options)
         assert status == 403, (method, path, problem)
         assert problem["title"] == "forbidden"
         assert mine in problem["detail"]

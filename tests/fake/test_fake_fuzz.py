@@ -187,7 +187,7 @@ def test_schemathesis_finds_nothing_the_fake_is_to_blame_for(served: Served) -> 
                 phases=[Phase.generate],
                 suppress_health_check=list(HealthCheck),
             )
-            @given(case=operation.as_strategy(generation_mode=mode))  # type: ignore[arg-type]
+            @given(case=operation.as_strategy(generation_mode=mode))  # type: ignore[arg-type]  # a GenerationMode, which mypy sees as str
             def check(case: schemathesis.Case) -> None:
                 nonlocal cases
                 cases += 1

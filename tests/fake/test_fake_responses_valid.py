@@ -365,10 +365,10 @@ def definition_steps(ws: Callable[[dict[str, Any]], str]) -> list[Step]:
             change = {"name": "custom 2", "dockerImageTag": "0.2.0"}
         item = f"{base}/{{{kind}}}"
         steps += [
-            ("POST", base, lambda ids, new=new: {"body": new}),  # type: ignore[misc]
+            ("POST", base, lambda ids, new=new: {"body": new}),  # type: ignore[misc]  # a lambda with a bound default
             ("GET", base, lambda ids: {}),
             ("GET", item, lambda ids: {}),
-            ("PUT", item, lambda ids, change=change: {"body": change}),  # type: ignore[misc]
+            ("PUT", item, lambda ids, change=change: {"body": change}),  # type: ignore[misc]  # a lambda with a bound default
             ("DELETE", item, lambda ids: {}),
         ]
     return steps

@@ -28,6 +28,7 @@ from tests.fake._request_schemas import OUTPUT, load_spec, render
 pytestmark = pytest.mark.anyio
 
 JSONType = dict[str, Any]
+MASK = "**********"  # how the server shows a stored secret
 POSTGRES = {
     "sourceType": "postgres",
     "host": "db",
@@ -179,7 +180,8 @@ async def test_a_configuration_is_checked_against_its_connectors_schema(
     status, problem = await http("PUT", url, json={"name": "pg", "configuration": {"port": 1}})
     assert status == 422
     assert "s3cret" not in json.dumps(problem)
-    assert (await http("GET", url))[1]["configuration"] == POSTGRES
+    assert (await http("GET", url))[1]["configuration"] == {**POSTGRES, "password": MASK}
+    assert fake.state.sources.get(source["sourceId"])["configuration"] == POSTGRES
 
 
 async def test_a_configuration_read_back_with_masked_secrets_is_taken(
@@ -192,6 +194,40 @@ async def test_a_configuration_read_back_with_masked_secrets_is_taken(
         "PUT", f"/sources/{ids['source']}", json={"name": "again", "configuration": masked}
     )
     assert status == 200
+
+
+async def test_stored_secrets_are_answered_masked_and_kept_when_the_mask_comes_back(
+    fake: FakeAirbyte, http: Any, ids: JSONType
+) -> None:
+    body = {"name": "pg", "workspaceId": ids["workspace"], "configuration": POSTGRES}
+    _, created = await http("POST", "/sources", json=body)
+    url = f"/sources/{created['sourceId']}"
+    shown = {**POSTGRES, "password": MASK}
+    assert created["configuration"] == shown
+    assert (await http("GET", url))[1]["configuration"] == shown
+    _, listed = await http("GET", "/sources", params={"workspaceIds": ids["workspace"]})
+    [mine] = [s for s in listed["data"] if s["sourceId"] == created["sourceId"]]
+    assert mine["configuration"] == shown
+    assert "s3cret" not in json.dumps(listed)
+
+    def stored() -> Any:
+        return fake.state.sources.get(created["sourceId"])["configuration"]
+
+    # Read back and sent again, masks and all (PUT), or a mask in a patch: kept.
+    _, patched = await http("PATCH", url, json={"configuration": {"port": 6543, "password": MASK}})
+    assert patched["configuration"] == {**shown, "port": 6543}
+    assert stored() == {**POSTGRES, "port": 6543}
+    _, put = await http("PUT", url, json={"name": "pg", "configuration": patched["configuration"]})
+    assert put["configuration"] == {**shown, "port": 6543}
+    assert stored() == {**POSTGRES, "port": 6543}
+    # A new secret replaces the stored one, and is not shown either.
+    new = {**POSTGRES, "password": "n3w"}
+    _, put = await http("PUT", url, json={"name": "pg", "configuration": new})
+    assert put["configuration"] == shown
+    assert stored() == new
+
+    fake.mask_secrets = False  # the fake as a plain store: what was stored comes back
+    assert (await http("GET", url))[1]["configuration"] == new
 
 
 async def test_an_unknown_connector_type_is_refused(
@@ -380,7 +416,7 @@ async def test_include_secret_coordinates(fake: FakeAirbyte, http: Any, ids: JSO
     _, source = await http("POST", "/sources", json=body)
     url = f"/sources/{source['sourceId']}"
     _, plain = await http("GET", url)
-    assert plain["configuration"] == POSTGRES
+    assert plain["configuration"] == {**POSTGRES, "password": MASK}
     status, with_coordinates = await http("GET", url, params={"includeSecretCoordinates": "true"})
     assert status == 200
     configuration = with_coordinates["configuration"]

@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from _hostile import RawRequest, RawServer, respond
 
 import aiobyte
+from tests._hostile import RawRequest, RawServer, respond
 
 pytestmark = pytest.mark.anyio
 

@@ -1,4 +1,5 @@
-"""The command line as a Unix tool: pipes, Ctrl-C, help, version, flags, hostile text.
+"""The command line as a Unix tool: pipes, Ctrl-C and SIGTERM, help, version, flags,
+hostile text.
 
 The CLI runs as a real process (``python -m aiobyte``) against a fake served by the
 test's own event loop on 127.0.0.1; help and flag checks run in-process.
@@ -99,7 +100,21 @@ async def test_a_closed_pipe_ends_quietly(fake: FakeAirbyte) -> None:
     assert fake.stats.hits["GET /sources"] < 30  # it stopped, it did not list everything
 
 
-async def _run_and_interrupt(fake: FakeAirbyte, *flags: str) -> tuple[int, str, int]:
+# The signals that stop the CLI as Ctrl-C does, the exit code (128 + the signal's
+# number) and the last line: SIGTERM is what a container's stop or an orchestrator sends.
+STOPS = pytest.mark.parametrize(
+    ("signum", "exit_code", "last_line"),
+    [
+        (signal.SIGINT, 130, "aiobyte: interrupted"),
+        (signal.SIGTERM, 143, "aiobyte: terminated (SIGTERM)"),
+    ],
+    ids=["SIGINT", "SIGTERM"],
+)
+
+
+async def _run_and_interrupt(
+    fake: FakeAirbyte, signum: signal.Signals, *flags: str
+) -> tuple[int, str, int]:
     [connection] = fake.state.connections.ids()
     fake.plan_jobs(connection, queued_for=10, duration=3600)  # a ManualClock: never ends
     process = await anyio.open_process(
@@ -109,38 +124,48 @@ async def _run_and_interrupt(fake: FakeAirbyte, *flags: str) -> tuple[int, str, 
     async with process:
         shown = await read_until(process, " pending ")
         job_id = int(shown.split()[1])
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         code, err = await finish(process)
     assert fake.client_secret not in shown + err
     assert "Traceback" not in err
     return code, err, job_id
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
-async def test_ctrl_c_during_jobs_run_wait_says_the_job_goes_on(fake: FakeAirbyte) -> None:
-    code, err, job_id = await _run_and_interrupt(fake)
-    assert code == 130
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals to a child process")
+@STOPS
+async def test_a_stop_during_jobs_run_wait_says_the_job_goes_on(
+    fake: FakeAirbyte, signum: signal.Signals, exit_code: int, last_line: str
+) -> None:
+    code, err, job_id = await _run_and_interrupt(fake, signum)
+    assert code == exit_code
     assert f"job {job_id} goes on running on the server" in err
     assert f"aiobyte jobs cancel {job_id}" in err
-    assert err.rstrip().endswith("aiobyte: interrupted")
+    assert err.rstrip().endswith(last_line)
     assert fake.stats.hits.get("DELETE /jobs/{jobId}", 0) == 0
     async with fake.client() as client:
         assert (await client.jobs.get(job_id)).status.value == "pending"
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
-async def test_ctrl_c_with_cancel_on_interrupt_cancels_the_job(fake: FakeAirbyte) -> None:
-    code, err, job_id = await _run_and_interrupt(fake, "--cancel-on-interrupt")
-    assert code == 130
-    assert f"cancelled job {job_id}" in err
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals to a child process")
+@STOPS
+async def test_a_stop_with_cancel_on_interrupt_cancels_the_job(
+    fake: FakeAirbyte, signum: signal.Signals, exit_code: int, last_line: str
+) -> None:
+    code, err, job_id = await _run_and_interrupt(fake, signum, "--cancel-on-interrupt")
+    assert code == exit_code
+    assert f"aiobyte: cancelled job {job_id} (cancelled)" in err
+    assert err.rstrip().endswith(last_line)
     assert fake.stats.hits["DELETE /jobs/{jobId}"] == 1
     async with fake.client() as client:
         assert (await client.jobs.get(job_id)).status.value == "cancelled"
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
-async def test_ctrl_c_while_the_job_is_being_started(fake: FakeAirbyte) -> None:
-    """Interrupted while POST /jobs is in flight: its answer is still awaited, and the job
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals to a child process")
+@STOPS
+async def test_a_stop_while_the_job_is_being_started(
+    fake: FakeAirbyte, signum: signal.Signals, exit_code: int, last_line: str
+) -> None:
+    """Stopped while POST /jobs is in flight: its answer is still awaited, and the job
     it started is cancelled (with the flag), not left running unknown."""
     [connection] = fake.state.connections.ids()
     fake.plan_jobs(connection, queued_for=10, duration=3600)
@@ -162,13 +187,14 @@ async def test_ctrl_c_while_the_job_is_being_started(fake: FakeAirbyte) -> None:
         with anyio.fail_after(20):
             while not fake.stats.hits.get("POST /jobs"):  # noqa: ASYNC110 (no event to wait on)
                 await anyio.sleep(0.01)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         code, err = await finish(process)
-    assert code == 130
+    assert code == exit_code
     async with fake.client() as client:
         [job] = await client.jobs.list(connection_id=connection).to_list()
     assert job.status.value == "cancelled"
     assert f"cancelled job {job.job_id}" in err
+    assert err.rstrip().endswith(last_line)
     assert "Traceback" not in err
 
 
@@ -208,6 +234,7 @@ async def test_help_lists_only_what_exists_and_speaks_in_flags() -> None:
             assert python not in text, (command, python)
     assert "--cancel-on-interrupt" in texts["jobs run"]
     assert "130" in texts["aiobyte"]
+    assert "143" in texts["aiobyte"]
     assert "--basic-auth" in texts["aiobyte"]
 
 

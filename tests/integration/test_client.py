@@ -119,7 +119,7 @@ async def test_default_bound_is_tens(fake: FakeAirbyte) -> None:
 @pytest.mark.parametrize("bound", [0, -1, True, 2.5])
 def test_bound_must_be_a_positive_integer(bound: object) -> None:
     with pytest.raises(ValueError, match="max_in_flight"):
-        aiobyte.AirbyteClient(token="t", max_in_flight=bound)  # type: ignore[arg-type]
+        aiobyte.AirbyteClient(token="t", max_in_flight=bound)  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 async def test_waiting_for_a_pooled_connection_is_not_a_connect_timeout(fake: FakeAirbyte) -> None:

@@ -4,103 +4,99 @@ answers, and ``help(AirbyteClient)`` listing the resources."""
 from __future__ import annotations
 
 import asyncio
+import json
 import pydoc
 import socket
+from typing import Any
 
 import aiohttp
 import pytest
-from _hostile import RawRequest, RawServer, respond
 
 import aiobyte
 from aiobyte.resources._base import Resource
+from aiobyte.testing import FakeAirbyte, RecordedRequest
+from tests._hostile import RawRequest, RawServer, respond
 
 pytestmark = pytest.mark.anyio
 
 WS = "18dccc91-0ab1-4f72-9ed7-0b8fc27c5826"
-WORKSPACE = {"workspaceId": WS, "name": "w"}
+GET_WORKSPACE = "GET /workspaces/{workspaceId}"
 
 
-async def answer(request: RawRequest, writer: asyncio.StreamWriter) -> bool:
-    if request.path.endswith("/applications/token"):
-        return await respond(writer, 200, {"access_token": "tok", "expires_in": 180})
-    if request.path.endswith("/health"):
-        await asyncio.sleep(1.0)  # a slow health check
-        return await respond(writer, 200, b"")
-    if "missing" in request.path:
-        return await respond(writer, 404, {"title": "Not Found"}, headers={"X-Request-Id": "r-404"})
-    if request.path.endswith("/workspaces"):
-        return await respond(writer, 200, {"data": [WORKSPACE]}, headers={"X-Request-Id": "r-l"})
-    return await respond(writer, 200, WORKSPACE, headers={"X-Request-Id": "r-1"})
+def sent_headers(request: RecordedRequest) -> dict[str, str]:
+    """A request's header fields as the fake received them, by lower-case name."""
+    return {name.lower(): value for name, value in request.headers.items()}
 
 
-async def test_a_view_changes_headers_for_its_calls_only_and_adds_to_the_clients() -> None:
-    server = RawServer(answer)
-    async with server.running():
-        client = aiobyte.AirbyteClient(server.base_url, token="t", headers={"X-Team": "data"})
-        async with client:
-            view = client.with_options(headers={"X-Trace": "abc"})
-            await client.workspaces.get(WS)
-            await view.workspaces.get(WS)
-            assert [w.name async for w in view.workspaces.list()] == ["w"]
-    plain, viewed, listed = server.requests
-    assert plain.headers.get("x-team") == "data"
-    assert "x-trace" not in plain.headers
-    for request in (viewed, listed):
-        assert request.headers["x-team"] == "data"
-        assert request.headers["x-trace"] == "abc"
-        assert request.headers["authorization"] == "Bearer t"
+async def test_a_view_changes_headers_for_its_calls_only_and_adds_to_the_clients(
+    fake: FakeAirbyte,
+) -> None:
+    ws = fake.add_workspace(name="w")["workspaceId"]
+    token = fake.issue_token()
+    async with fake.client(token=token, headers={"X-Team": "data"}) as client:
+        view = client.with_options(headers={"X-Trace": "abc"})
+        await client.workspaces.get(ws)
+        await view.workspaces.get(ws)
+        assert [w.name async for w in view.workspaces.list()] == ["w"]
+    plain, viewed, listed = map(sent_headers, fake.stats.requests)
+    assert plain.get("x-team") == "data"
+    assert "x-trace" not in plain
+    for headers in (viewed, listed):
+        assert headers["x-team"] == "data"
+        assert headers["x-trace"] == "abc"
+        assert headers["authorization"] == f"Bearer {token}"
 
 
-async def test_a_view_has_its_own_timeout() -> None:
-    server = RawServer(answer)
+async def test_a_view_has_its_own_timeout(fake: FakeAirbyte) -> None:
+    fake.faults.inject("GET /health", latency=1.0, times=None)  # a slow health check
     quick = aiobyte.Timeouts(read=0.3, total=0.3)
-    async with server.running():
-        client = aiobyte.AirbyteClient(
-            server.base_url, token="t", retry=aiobyte.RetryPolicy(max_retries=0)
-        )
-        async with client:
-            with pytest.raises(aiobyte.APITimeoutError):
-                await client.with_options(timeout=quick).health.check()
-            # The same call through the client waits the server's second out.
-            assert await client.health.check()
+    async with fake.client(retry=aiobyte.RetryPolicy(max_retries=0)) as client:
+        with pytest.raises(aiobyte.APITimeoutError):
+            await client.with_options(timeout=quick).health.check()
+        # The same call through the client waits the server's second out.
+        assert await client.health.check()
 
 
-async def test_a_view_shares_the_token_and_is_closed_with_the_client() -> None:
-    server = RawServer(answer)
-    async with server.running():
-        client = aiobyte.AirbyteClient(server.base_url, client_id="id", client_secret="s")
-        async with client:
-            view = client.with_options(headers={"X-A": "1"})
-            async with view:  # a view's own close closes nothing
-                await view.workspaces.get(WS)
-            await client.workspaces.get(WS)
-            assert not client.closed
-        with pytest.raises(aiobyte.ClientClosedError):
-            await view.workspaces.get(WS)
-    assert server.count("POST", "/applications/token") == 1
+async def test_a_view_shares_the_token_and_is_closed_with_the_client(fake: FakeAirbyte) -> None:
+    ws = fake.add_workspace(name="w")["workspaceId"]
+    client = fake.client()
+    async with client:
+        view = client.with_options(headers={"X-A": "1"})
+        async with view:  # a view's own close closes nothing
+            await view.workspaces.get(ws)
+        await client.workspaces.get(ws)
+        assert not client.closed
+    with pytest.raises(aiobyte.ClientClosedError):
+        await view.workspaces.get(ws)
+    assert fake.stats.token_requests == 1
 
 
-async def test_on_response_shows_every_answer_with_its_headers() -> None:
-    server = RawServer(answer)
+async def test_on_response_shows_every_answer_with_its_headers(fake: FakeAirbyte) -> None:
+    ws = fake.add_workspace(name="w")["workspaceId"]
+    fake.faults.inject(GET_WORKSPACE, headers={"X-Request-Id": "r-1"}, times=None)
     seen: list[aiobyte.RawResponse] = []
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, token="t") as client:
+    async with fake.client(token=fake.issue_token()) as client:
         view = client.with_options(on_response=seen.append)
-        workspace = await view.workspaces.get(WS)
-        await view.workspaces.get(WS)
-        await client.workspaces.get(WS)  # not through the view: not shown
+        workspace = await view.workspaces.get(ws)
+        await view.workspaces.get(ws)
+        await client.workspaces.get(ws)  # not through the view: not shown
     assert workspace.name == "w"
     assert [(r.status, r.headers["X-Request-Id"]) for r in seen] == [(200, "r-1"), (200, "r-1")]
     assert seen[0].method == "GET"
-    assert seen[0].url.endswith(f"/workspaces/{WS}")
-    assert b'"name": "w"' in seen[0].body
+    assert seen[0].url.endswith(f"/workspaces/{ws}")
+    assert seen[0].body == fake.stats.requests[0].response_body  # the bytes as sent
+    assert json.loads(seen[0].body)["name"] == "w"
     assert "bytes" in repr(seen[0])
     assert "name" not in repr(seen[0])
+    with pytest.raises(AttributeError):  # what on_response is shown, it cannot change
+        seen[0].status = 500  # type: ignore[misc]
+    assert seen[0].status == 200
 
 
-async def test_on_response_sees_error_answers_too() -> None:
-    server = RawServer(answer)
+async def test_on_response_sees_error_answers_too(fake: FakeAirbyte) -> None:
+    fake.faults.inject("GET /applications/{applicationId}", headers={"X-Request-Id": "r-404"})
     seen: list[aiobyte.RawResponse] = []
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, token="t") as client:
+    async with fake.client(token=fake.issue_token()) as client:
         with pytest.raises(aiobyte.NotFoundError):
             await client.with_options(on_response=seen.append).applications.get("missing")
     assert [(r.status, r.headers.get("X-Request-Id")) for r in seen] == [(404, "r-404")]
@@ -118,10 +114,10 @@ async def test_on_response_sees_error_answers_too() -> None:
 )
 def test_headers_aiobyte_sets_or_cannot_send_are_refused(headers: object, says: str) -> None:
     with pytest.raises(ValueError, match=says):
-        aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t", headers=headers)  # type: ignore[arg-type]
+        aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t", headers=headers)  # type: ignore[arg-type]  # a wrong type on purpose
     client = aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t")
     with pytest.raises(ValueError, match=says):
-        client.with_options(headers=headers)  # type: ignore[arg-type]
+        client.with_options(headers=headers)  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 def test_with_options_checks_its_timeout_and_callback() -> None:
@@ -129,22 +125,20 @@ def test_with_options_checks_its_timeout_and_callback() -> None:
     with pytest.raises(ValueError, match="positive"):
         client.with_options(timeout=0)
     with pytest.raises(ValueError, match="on_response"):
-        client.with_options(on_response="print")  # type: ignore[arg-type]
+        client.with_options(on_response="print")  # type: ignore[arg-type]  # a wrong type on purpose
 
 
-async def test_the_user_agent_names_the_application_on_either_session() -> None:
-    server = RawServer(answer)
-    async with server.running():
-        async with aiobyte.AirbyteClient(server.base_url, token="t", user_agent="etl/2.1") as c:
-            await c.workspaces.get(WS)
-        async with aiohttp.ClientSession() as session:
-            client = aiobyte.AirbyteClient(
-                server.base_url, token="t", session=session, user_agent="etl/2.1"
-            )
-            async with client:
-                await client.workspaces.get(WS)
-    for request in server.requests:
-        agent = request.headers["user-agent"]
+async def test_the_user_agent_names_the_application_on_either_session(fake: FakeAirbyte) -> None:
+    ws = fake.add_workspace(name="w")["workspaceId"]
+    token = fake.issue_token()
+    async with fake.client(token=token, user_agent="etl/2.1") as client:
+        await client.workspaces.get(ws)
+    async with aiohttp.ClientSession() as session:
+        async with fake.client(token=token, session=session, user_agent="etl/2.1") as client:
+            await client.workspaces.get(ws)
+    assert len(fake.stats.requests) == 2
+    for request in fake.stats.requests:
+        agent = sent_headers(request)["user-agent"]
         assert agent.startswith("aiobyte/"), agent
         assert agent.endswith(" etl/2.1"), agent
     with pytest.raises(ValueError, match="user_agent"):
@@ -153,9 +147,9 @@ async def test_the_user_agent_names_the_application_on_either_session() -> None:
 
 def test_help_lists_every_resource() -> None:
     client = aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t")
-    resources = [name for name, value in vars(client).items() if isinstance(value, Resource)]
+    resources = [name for name in dir(client) if isinstance(getattr(client, name), Resource)]
     assert len(resources) == 20
-    shown = pydoc.render_doc(aiobyte.AirbyteClient, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
+    shown = pydoc.render_doc(aiobyte.AirbyteClient, renderer=pydoc.plaintext)  # type: ignore[attr-defined]  # pydoc.plaintext is not in typeshed
     missing = [name for name in resources if f"``{name}``" not in shown]
     assert missing == []
 
@@ -163,7 +157,10 @@ def test_help_lists_every_resource() -> None:
 async def test_trust_env_sends_through_the_environments_proxy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    proxy = RawServer(answer)
+    async def answer(request: RawRequest, writer: asyncio.StreamWriter) -> bool:
+        return await respond(writer, 200, {"workspaceId": WS, "name": "w"})
+
+    proxy = RawServer(answer)  # a proxy: it answers for the API, whatever the URL
     with socket.socket() as reserved:  # a port nothing listens on: the "API" itself
         reserved.bind(("127.0.0.1", 0))
         api = f"http://127.0.0.1:{reserved.getsockname()[1]}/v1"
@@ -171,14 +168,14 @@ async def test_trust_env_sends_through_the_environments_proxy(
             for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY", "all_proxy"):
                 monkeypatch.delenv(name, raising=False)
             monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
-            options = {"token": "t", "retry": aiobyte.RetryPolicy(max_retries=0)}
-            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:  # type: ignore[arg-type]
+            options: dict[str, Any] = {"token": "t", "retry": aiobyte.RetryPolicy(max_retries=0)}
+            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:
                 assert (await client.workspaces.get(WS)).name == "w"
-            async with aiobyte.AirbyteClient(api, **options) as client:  # type: ignore[arg-type]  # not asked to
+            async with aiobyte.AirbyteClient(api, **options) as client:  # not asked to
                 with pytest.raises(aiobyte.APIConnectionError):
                     await client.workspaces.get(WS)
             monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:  # type: ignore[arg-type]
+            async with aiobyte.AirbyteClient(api, trust_env=True, **options) as client:
                 with pytest.raises(aiobyte.APIConnectionError):
                     await client.workspaces.get(WS)
     (through,) = proxy.requests

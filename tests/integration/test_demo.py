@@ -48,7 +48,7 @@ async def test_the_code_the_demo_shows_runs() -> None:
         seeded = fake.seed(workspaces=2, connections=2, jobs=0)
         fake.plan_jobs(None, queued_for=1, duration=30)
         async with fake.client() as client:
-            await namespace["main"](client, seeded.workspace_ids)  # type: ignore[operator]
+            await namespace["main"](client, seeded.workspace_ids)  # type: ignore[operator]  # the demo's main, from exec
         assert fake.stats.hits["POST /jobs"] == 4
         async with fake.client() as client:
             jobs = await client.jobs.list().to_list()

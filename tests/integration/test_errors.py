@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import Any
 
 import pytest
 
@@ -72,11 +73,11 @@ async def test_invalid_input_is_refused_before_any_request(fake: FakeAirbyte) ->
         with pytest.raises(ValueError, match="must not be empty"):
             await client.sources.get("")
         with pytest.raises(ValueError, match="job_id"):
-            await client.jobs.get("12")  # type: ignore[arg-type]
+            await client.jobs.get("12")  # type: ignore[arg-type]  # a str id on purpose
         with pytest.raises(ValueError, match="job_type"):
             await client.jobs.create(MISSING, job_type="resync")
         with pytest.raises(ValueError, match="configuration"):
-            await client.sources.create(name="x", workspace_id=MISSING, configuration=[])  # type: ignore[arg-type]
+            await client.sources.create(name="x", workspace_id=MISSING, configuration=[])  # type: ignore[arg-type]  # a wrong type on purpose
         with pytest.raises(ValueError, match="name"):
             await client.workspaces.create(name="  ")
     assert fake.stats.requests == []
@@ -120,7 +121,7 @@ async def _scan_for_secrets(fake: FakeAirbyte, caplog: pytest.LogCaptureFixture)
             fake.base_url, auth=aiobyte.BasicAuth("airbyte", "b4sic-s3cret"), clock=clock
         ),
     ]
-    scenarios = [
+    scenarios: list[tuple[str, dict[str, Any]]] = [
         ("GET /workspaces/{workspaceId}", {"status": 401, "times": None}),
         ("GET /workspaces/{workspaceId}", {"drop": True, "times": None}),
         ("GET /workspaces/{workspaceId}", {"truncate": True, "times": None}),
@@ -132,16 +133,21 @@ async def _scan_for_secrets(fake: FakeAirbyte, caplog: pytest.LogCaptureFixture)
         shown.append(repr(client))
         for route, fault in scenarios:
             fake.faults.clear()
-            fake.faults.inject(route, **fault)  # type: ignore[arg-type]
+            fake.faults.inject(route, **fault)
             with pytest.raises(aiobyte.AirbyteError) as caught:
                 await client.workspaces.get(workspace)
             shown.append(everything_shown(caught.value))
         await client.aclose()
     fake.faults.clear()
     # The token endpoint refusing, and failing.
-    for fault in [{"status": 401}, {"status": 500, "times": None}, {"drop": True, "times": None}]:
+    token_faults: list[dict[str, Any]] = [
+        {"status": 401},
+        {"status": 500, "times": None},
+        {"drop": True, "times": None},
+    ]
+    for fault in token_faults:
         fake.faults.clear()
-        fake.faults.inject("POST /applications/token", **fault)  # type: ignore[arg-type]
+        fake.faults.inject("POST /applications/token", **fault)
         async with fake.client(clock=clock) as client:
             with pytest.raises(aiobyte.AirbyteError) as caught:
                 await client.workspaces.get(workspace)

@@ -1,38 +1,41 @@
 """The transport under hostile servers: every resend counted, bounded memory and time,
 and every hostile answer an AirbyteError.
 
-Each server here is a raw asyncio one on 127.0.0.1 (``tests/_hostile.py``) that writes
-exactly the bytes the test asks for.
+Where the fake can misbehave so (its seeded faults: dropped, 503, cut short), the fake
+serves; every other server here is a raw asyncio one on 127.0.0.1 (``tests/_hostile.py``)
+that writes exactly the bytes the test asks for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import random
 import sys
 import textwrap
 import uuid
 import warnings
 import zlib
+from typing import Any
 
 import aiohttp
 import anyio
 import pytest
-from _hostile import RawRequest, RawServer, respond, response_bytes
 
 import aiobyte
+from aiobyte.testing import FakeAirbyte, ManualClock
+from tests._hostile import RawRequest, RawServer, respond, response_bytes
 
 pytestmark = pytest.mark.anyio
 
 WS = "18dccc91-0ab1-4f72-9ed7-0b8fc27c5826"
 WORKSPACE = {"workspaceId": WS, "name": "w"}
+GET_WORKSPACE = "GET /workspaces/{workspaceId}"
 # 20 KB of JSON nested ten thousand deep. A thousand (2 KB) is already too deep for
 # msgspec on Python 3.10 to 3.12; 3.13 checks the C stack instead and takes a thousand.
 DEEP = "[" * 10_000 + "]" * 10_000
 
 
-def no_retries(**kw: object) -> dict[str, object]:
+def no_retries(**kw: Any) -> dict[str, Any]:
     return {
         "token": "t",
         "retry": aiobyte.RetryPolicy(max_retries=0),
@@ -52,7 +55,7 @@ async def test_with_retries_off_each_call_is_one_request_even_when_connections_d
 
     server = RawServer(every_second_dropped)
     failures = 0
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as client:  # type: ignore[arg-type]
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as client:
         for _ in range(100):
             try:
                 await client.workspaces.get(WS)
@@ -64,39 +67,32 @@ async def test_with_retries_off_each_call_is_one_request_even_when_connections_d
 
 
 async def test_under_random_faults_the_wire_count_stays_within_the_budget() -> None:
-    chance = random.Random(1234)
-
-    async def faulty(request: RawRequest, writer: asyncio.StreamWriter) -> bool:
-        roll = chance.random()
-        if roll < 0.1:
-            return False  # dropped before any answer
-        if roll < 0.2:
-            return await respond(writer, 503, {"title": "down"})
-        if roll < 0.3:  # cut short: half the body the headers promise
-            writer.write(response_bytes(200, b'{"workspaceId"', content_length=40))
-            await writer.drain()
-            return False
-        return await respond(writer, 200, WORKSPACE)
-
-    server = RawServer(faulty)
-    budget = aiobyte.RetryBudget(10, 0.1)
-    calls, successes = 200, 0
-    async with server.running():
-        client = aiobyte.AirbyteClient(
-            server.base_url,
-            token="t",
-            clock=aiobyte.ManualClock(),  # backoff sleeps return at once
+    async with FakeAirbyte(clock=ManualClock(), seed=1234) as fake:  # backoff: at once
+        ws = fake.add_workspace(name="w")["workspaceId"]
+        # Each about a tenth of the requests: dropped, 503, cut short (a request spared by
+        # one fault's draw goes on to the next).
+        kinds: list[tuple[float, dict[str, Any]]] = [
+            (0.1, {"drop": True}),
+            (0.1 / 0.9, {"status": 503}),
+            (0.1 / 0.8, {"truncate": True}),
+        ]
+        for share, kind in kinds:
+            fake.faults.inject(GET_WORKSPACE, times=None, probability=share, **kind)
+        budget = aiobyte.RetryBudget(10, 0.1)
+        calls, successes = 200, 0
+        client = fake.client(
+            token=fake.issue_token(lifetime=86_400),
             retry=aiobyte.RetryPolicy(max_retries=3),
             retry_budget=budget,
         )
         async with client:
             for _ in range(calls):
                 try:
-                    await client.workspaces.get(WS)
+                    await client.workspaces.get(ws)
                     successes += 1
                 except aiobyte.AirbyteError:
                     pass
-    wire = len(server.requests)
+    wire = fake.stats.hits[GET_WORKSPACE]
     assert successes > 150  # the faults were survived through retries...
     # ...and every resend was one the budget paid for: RetryBudget's documented bound.
     assert calls < wire <= calls + 10 + 0.1 * successes
@@ -123,7 +119,7 @@ async def test_a_borrowed_session_gets_no_silent_resends_either() -> None:
 
     server = RawServer(drop_all)
     async with server.running(), aiohttp.ClientSession() as session:
-        async with aiobyte.AirbyteClient(server.base_url, session=session, **no_retries()) as c:  # type: ignore[arg-type]
+        async with aiobyte.AirbyteClient(server.base_url, session=session, **no_retries()) as c:
             with pytest.raises(aiobyte.APIConnectionError):
                 await c.workspaces.get(WS)
         assert not session.closed
@@ -220,24 +216,21 @@ async def test_an_announced_body_over_the_cap_is_refused_before_it_is_read() -> 
         return False
 
     server = RawServer(huge)
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
         with anyio.fail_after(10), pytest.raises(aiobyte.UnexpectedResponseError) as caught:
             await c.workspaces.get(WS)
     assert "larger than 33554432 bytes" in str(caught.value)
     assert "max_body_size" in str(caught.value)
 
 
-async def test_max_body_size_is_configurable() -> None:
-    async def fine(request: RawRequest, writer: asyncio.StreamWriter) -> bool:
-        return await respond(writer, 200, WORKSPACE)
-
-    server = RawServer(fine)
-    async with server.running():
-        async with aiobyte.AirbyteClient(server.base_url, **no_retries(max_body_size=10)) as c:  # type: ignore[arg-type]
-            with pytest.raises(aiobyte.UnexpectedResponseError, match="larger than 10 bytes"):
-                await c.workspaces.get(WS)
-        async with aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
-            assert (await c.workspaces.get(WS)).name == "w"
+async def test_max_body_size_is_configurable(fake: FakeAirbyte) -> None:
+    ws = fake.add_workspace(name="w")["workspaceId"]
+    token = fake.issue_token()
+    async with fake.client(**no_retries(token=token, max_body_size=10)) as c:
+        with pytest.raises(aiobyte.UnexpectedResponseError, match="larger than 10 bytes"):
+            await c.workspaces.get(ws)
+    async with fake.client(**no_retries(token=token)) as c:
+        assert (await c.workspaces.get(ws)).name == "w"
     with pytest.raises(ValueError, match="max_body_size"):
         aiobyte.AirbyteClient("http://127.0.0.1:9/v1", token="t", max_body_size=0)
 
@@ -254,7 +247,7 @@ async def test_a_server_dripping_bytes_is_ended_by_the_attempt_deadline() -> Non
     server = RawServer(drip)
     timeouts = aiobyte.Timeouts(read=1.0, total=1.0)
     async with server.running():
-        async with aiobyte.AirbyteClient(server.base_url, **no_retries(timeout=timeouts)) as c:  # type: ignore[arg-type]
+        async with aiobyte.AirbyteClient(server.base_url, **no_retries(timeout=timeouts)) as c:
             with anyio.fail_after(15), pytest.raises(aiobyte.APITimeoutError) as caught:
                 await c.workspaces.get(WS)
     assert caught.value.method == "GET"
@@ -265,7 +258,7 @@ def test_the_attempt_deadline_is_on_by_default_and_checked() -> None:
     assert aiobyte.Timeouts(total=None).total is None
     for bad in (0, -1.0, float("nan"), float("inf"), True):
         with pytest.raises(ValueError, match="total"):
-            aiobyte.Timeouts(total=bad)  # type: ignore[arg-type]
+            aiobyte.Timeouts(total=bad)
 
 
 # §6: hostile input always ends as an AirbyteError
@@ -286,7 +279,7 @@ async def test_json_nested_a_thousand_deep_is_an_airbyte_error(
         return await respond(writer, status, body.encode())
 
     server = RawServer(deep)
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
         with pytest.raises(expected) as caught:
             await c.sources.get(WS)
     if status == 200:
@@ -319,7 +312,7 @@ async def test_a_next_link_with_a_non_ascii_digit_offset_does_not_break_the_list
         return await respond(writer, 200, {"data": data, "next": "http://x/v1/workspaces?offset=²"})
 
     server = RawServer(pages)
-    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:  # type: ignore[arg-type]
+    async with server.running(), aiobyte.AirbyteClient(server.base_url, **no_retries()) as c:
         listed = [w.name async for w in c.workspaces.list(page_size=2)]
     # The unreadable offset is ignored: the next page follows the items received.
     assert listed == ["w0", "w1", "w2"]

@@ -186,7 +186,7 @@ async def test_watch_times_out_and_checks_arguments_before_any_request(setup: Se
     with pytest.raises(ValueError, match="timeout"):
         setup.client.jobs.watch(job.job_id, timeout=-1)
     with pytest.raises(ValueError, match="job_id"):
-        setup.client.jobs.watch("12")  # type: ignore[arg-type]
+        setup.client.jobs.watch("12")  # type: ignore[arg-type]  # a str id on purpose
     with pytest.raises(ValueError, match="connection_id"):
         await setup.client.jobs.run("not-a-uuid")
     with pytest.raises(ValueError, match="job_type"):

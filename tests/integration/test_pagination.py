@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import anyio
 import pytest
-from aiohttp import web
 
 import aiobyte
 from aiobyte.testing import FakeAirbyte, ManualClock
+from tests._hostile import RawRequest, RawServer, respond
 
 pytestmark = pytest.mark.anyio
 
@@ -81,21 +82,12 @@ async def test_list_sends_nothing_until_iterated(fake: FakeAirbyte) -> None:
 
 async def test_next_link_to_a_foreign_host_is_not_followed() -> None:
     """The server's next link names another host; no request, and no credential, goes there."""
-    trap_hits: list[web.Request] = []
 
-    async def trap(request: web.Request) -> web.Response:
-        trap_hits.append(request)
-        return web.json_response({"data": [], "next": "", "previous": ""})
+    async def trap(request: RawRequest, writer: asyncio.StreamWriter) -> bool:
+        return await respond(writer, 200, {"data": [], "next": "", "previous": ""})
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", trap)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        public = f"http://127.0.0.1:{port}/api/public/v1"
+    async with RawServer(trap).running() as foreign:
+        public = f"http://127.0.0.1:{foreign.port}/api/public/v1"
         async with FakeAirbyte(path_prefix="/api/public/v1", public_url=public) as fake:
             ws = new_workspace(fake, 230)
             async with fake.client() as client:
@@ -105,9 +97,8 @@ async def test_next_link_to_a_foreign_host_is_not_followed() -> None:
                 assert fake.stats.hits[LIST_SOURCES] == 5
                 ahead = [s async for s in listing]  # pages fetched ahead: the same rule
             assert [s.source_id for s in ahead] == [s.source_id for s in sources]
-    finally:
-        await runner.cleanup()
-    assert trap_hits == []
+    assert foreign.requests == []
+    assert foreign.connections == 0
 
 
 async def test_filters_are_sent_on_every_page(fake: FakeAirbyte) -> None:

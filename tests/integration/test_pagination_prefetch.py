@@ -1,26 +1,32 @@
 """Pages fetched ahead: in order, bounded, and nothing left in flight when a listing ends.
 
-A raw server on 127.0.0.1 pages a list of sources the way Airbyte does (``limit`` and
-``offset``, a ``next`` link on every page with items) and records how many requests it
-has open at once, so the window is measured where it matters: at the server.
+The window is measured where it matters, at the server: the fake (``aiobyte.testing``,
+with latency injected) counts how many requests it has open at once. Pages that never
+answer, an error in the middle of a listing and offsets other than ``offset + limit``
+are no behaviour of the real API: for those a raw server (``tests/_hostile.py``) pages
+a list of sources the way Airbyte does (``limit`` and ``offset``, a ``next`` link on
+every page with items), misbehaving as the test says.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 import anyio
 import pytest
-from aiohttp import web
 
 import aiobyte
+from aiobyte.testing import FakeAirbyte
+from tests._hostile import RawRequest, RawServer, respond
 
 pytestmark = pytest.mark.anyio
 
 WORKSPACE = "11111111-1111-4111-8111-111111111111"
+LIST_SOURCES = "GET /sources"
 
 
 def _source(n: int) -> dict[str, object]:
@@ -38,38 +44,34 @@ def _source(n: int) -> dict[str, object]:
 @dataclass
 class PagingServer:
     total: int
-    delay: float = 0.0
     url: str = ""
     open_now: int = 0
-    most_open: int = 0
     offsets: list[int] = field(default_factory=list)
     hang_after: int | None = None  # pages at this offset or beyond never answer
     fail_at: int | None = None  # the page at this offset answers 404
     next_offset: Callable[[int, int], int] = lambda offset, limit: offset + limit
     abandoned: int = 0
+    raw: RawServer | None = None
 
-    async def handle(self, request: web.Request) -> web.Response:
+    async def handle(self, request: RawRequest, writer: asyncio.StreamWriter) -> bool:
+        assert self.raw is not None
         limit = int(request.query["limit"])
         offset = int(request.query["offset"])
         self.offsets.append(offset)
         self.open_now += 1
-        self.most_open = max(self.most_open, self.open_now)
         try:
             if self.hang_after is not None and offset >= self.hang_after:
                 # Until the client hangs up (what a cancelled request does).
                 with anyio.fail_after(10):
-                    while request.transport is not None and not request.transport.is_closing():  # noqa: ASYNC110
-                        await asyncio.sleep(0.005)
+                    await self.raw.client_gone(writer)
                 self.abandoned += 1
-                return web.Response(status=499)
-            if self.delay:
-                await asyncio.sleep(self.delay)
+                return False
             if offset == self.fail_at:
-                return web.json_response({"status": 404, "title": "gone"}, status=404)
+                return await respond(writer, 404, {"status": 404, "title": "gone"})
             data = [_source(n) for n in range(offset, min(offset + limit, self.total))]
             following = self.next_offset(offset, limit)
             link = f"{self.url}/sources?limit={limit}&offset={following}" if data else ""
-            return web.json_response({"data": data, "next": link, "previous": ""})
+            return await respond(writer, 200, {"data": data, "next": link, "previous": ""})
         finally:
             self.open_now -= 1
 
@@ -80,50 +82,56 @@ Serve = Callable[..., Awaitable[aiobyte.AirbyteClient]]
 @pytest.fixture
 async def serve() -> AsyncIterator[Serve]:
     """Start a PagingServer and give a client of it; both are closed after the test."""
-    runners: list[web.AppRunner] = []
-    clients: list[aiobyte.AirbyteClient] = []
+    async with contextlib.AsyncExitStack() as stack:
 
-    async def start(server: PagingServer, max_in_flight: int = 32) -> aiobyte.AirbyteClient:
-        app = web.Application()
-        app.router.add_get("/v1/sources", server.handle)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        runners.append(runner)
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        server.url = f"http://127.0.0.1:{runner.addresses[0][1]}/v1"
-        client = aiobyte.AirbyteClient(server.url, token="t", max_in_flight=max_in_flight)
-        clients.append(client)
-        return client
+        async def start(server: PagingServer, max_in_flight: int = 32) -> aiobyte.AirbyteClient:
+            server.raw = await stack.enter_async_context(RawServer(server.handle).running())
+            server.url = server.raw.base_url
+            client = aiobyte.AirbyteClient(server.url, token="t", max_in_flight=max_in_flight)
+            stack.push_async_callback(client.aclose)
+            return client
 
-    yield start
-    for client in clients:
-        await client.aclose()
-    for runner in runners:
-        await runner.cleanup()
+        yield start
 
 
-async def test_pages_come_in_order_with_a_bounded_window(serve: Serve) -> None:
-    server = PagingServer(total=2_000, delay=0.02)
-    client = await serve(server)
-    with anyio.fail_after(20):
-        sources = await client.sources.list(page_size=100).prefetch(4).to_list()
-    assert [s.configuration["n"] for s in sources] == list(range(2_000))
-    assert 1 < server.most_open <= 4  # it did fetch ahead, and never more than the window
-    assert sorted(server.offsets) == sorted(set(server.offsets))  # no page asked twice
-    assert set(range(0, 2_000, 100)) <= set(server.offsets)
+def offsets_asked(fake: FakeAirbyte) -> list[int]:
+    return [
+        int(value)
+        for request in fake.stats.requests
+        if request.route == LIST_SOURCES
+        for key, value in request.query
+        if key == "offset"
+    ]
+
+
+async def test_pages_come_in_order_with_a_bounded_window(fake: FakeAirbyte) -> None:
+    workspace = fake.add_workspace()["workspaceId"]
+    seeded = fake.add_sources(workspace, 2_000)
+    fake.faults.inject(LIST_SOURCES, latency=0.02, times=None)
+    async with fake.client() as client:
+        with anyio.fail_after(20):
+            sources = await client.sources.list(page_size=100).prefetch(4).to_list()
+    assert [s.source_id for s in sources] == seeded
+    most_open = fake.stats.max_in_flight_by_route[LIST_SOURCES]
+    assert 1 < most_open <= 4  # it did fetch ahead, and never more than the window
+    offsets = offsets_asked(fake)
+    assert sorted(offsets) == sorted(set(offsets))  # no page asked twice
+    assert set(range(0, 2_000, 100)) <= set(offsets)
     # Past the short last page (there is none here: the empty one at 2,000 ends it),
     # at most the window's worth is wasted.
-    assert len(server.offsets) < 21 + 4
+    assert len(offsets) < 21 + 4
 
 
-async def test_prefetch_one_is_one_page_at_a_time(serve: Serve) -> None:
-    server = PagingServer(total=450, delay=0.005)
-    client = await serve(server)
-    with anyio.fail_after(20):
-        sources = await client.sources.list(page_size=100).prefetch(1).to_list()
-    assert len(sources) == 450
-    assert server.most_open == 1
-    assert server.offsets == [0, 100, 200, 300, 400]  # and nothing after the short page
+async def test_prefetch_one_is_one_page_at_a_time(fake: FakeAirbyte) -> None:
+    workspace = fake.add_workspace()["workspaceId"]
+    seeded = fake.add_sources(workspace, 450)
+    fake.faults.inject(LIST_SOURCES, latency=0.005, times=None)
+    async with fake.client() as client:
+        with anyio.fail_after(20):
+            sources = await client.sources.list(page_size=100).prefetch(1).to_list()
+    assert [s.source_id for s in sources] == seeded
+    assert fake.stats.max_in_flight_by_route[LIST_SOURCES] == 1
+    assert offsets_asked(fake) == [0, 100, 200, 300, 400]  # and nothing after the short page
 
 
 async def test_breaking_out_cancels_the_pages_fetched_ahead(serve: Serve) -> None:
@@ -182,4 +190,4 @@ def test_prefetch_takes_a_positive_number_of_pages() -> None:
     pager = client.sources.list()
     for bad in (0, -1, 1.5, True, "8"):
         with pytest.raises(ValueError, match="prefetch"):
-            pager.prefetch(bad)  # type: ignore[arg-type]
+            pager.prefetch(bad)  # type: ignore[arg-type]  # a wrong type on purpose

@@ -502,7 +502,7 @@ BAD_ARGUMENTS: dict[str, Callable[[aiobyte.AirbyteClient], Any]] = {
     "declarative_source_definitions.create": lambda c: c.declarative_source_definitions.create(
         MISSING,
         name="n",
-        manifest=["not", "a", "mapping"],  # type: ignore[arg-type]  # deliberately wrong
+        manifest=["not", "a", "mapping"],  # type: ignore[arg-type]  # a wrong type on purpose
     ),
     "declarative_source_definitions.replace": lambda c: c.declarative_source_definitions.replace(
         MISSING, BAD, manifest={}
@@ -512,16 +512,16 @@ BAD_ARGUMENTS: dict[str, Callable[[aiobyte.AirbyteClient], Any]] = {
         type="source", workspace_id=BAD
     ),
     "regions.list": lambda c: c.regions.list(organization_id=BAD),
-    "regions.create": lambda c: c.regions.create(name="n", organization_id=MISSING, enabled="y"),  # type: ignore[arg-type]
+    "regions.create": lambda c: c.regions.create(name="n", organization_id=MISSING, enabled="y"),  # type: ignore[arg-type]  # a wrong type on purpose
     "regions.update": lambda c: c.regions.update(BAD, name="n"),
     "regions.delete": lambda c: c.regions.delete(BAD),
     "dataplanes.list": lambda c: c.dataplanes.list(region_ids=[BAD]),
     "dataplanes.create": lambda c: c.dataplanes.create(region_id=BAD, name="n"),
-    "dataplanes.update": lambda c: c.dataplanes.update(MISSING, enabled=1),  # type: ignore[arg-type]
+    "dataplanes.update": lambda c: c.dataplanes.update(MISSING, enabled=1),  # type: ignore[arg-type]  # a wrong type on purpose
     "dataplanes.get": lambda c: c.dataplanes.get(BAD),
     "groups.list": lambda c: c.groups.list(organization_id=MISSING, page_size=101),
     "groups.create": lambda c: c.groups.create(name="n", organization_id=BAD),
-    "groups.update": lambda c: c.groups.update(MISSING, description=7),  # type: ignore[arg-type]
+    "groups.update": lambda c: c.groups.update(MISSING, description=7),  # type: ignore[arg-type]  # a wrong type on purpose
     "groups.list_members": lambda c: c.groups.list_members(BAD),
     "groups.add_member": lambda c: c.groups.add_member(MISSING, user_id=BAD),
     "groups.remove_member": lambda c: c.groups.remove_member(MISSING, BAD),

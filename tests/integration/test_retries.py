@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import socket
+from typing import Any
 
 import anyio
 import pytest
@@ -139,10 +140,10 @@ async def test_job_creation_is_resent_after_429_and_408(fake: FakeAirbyte) -> No
 
 @pytest.mark.parametrize("fault", [{"drop": True}, {"truncate": True}])
 async def test_get_is_retried_after_a_broken_answer(
-    fake: FakeAirbyte, fault: dict[str, bool]
+    fake: FakeAirbyte, fault: dict[str, Any]
 ) -> None:
     clock = ManualClock()
-    fake.faults.inject(GET_WS, times=2, **fault)  # type: ignore[arg-type]
+    fake.faults.inject(GET_WS, times=2, **fault)
     async with client_for(fake, clock) as client:
         assert (await client.workspaces.get(workspace_id(fake))).workspace_id
     assert fake.stats.hits[GET_WS] == 3

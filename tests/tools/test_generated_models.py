@@ -226,7 +226,7 @@ def test_bases_follow_who_sends_what() -> None:
         models.ScheduleType("hourly")
     source = models.Source(source_id="s", name="n", definition_id="d", workspace_id="w")
     with pytest.raises(AttributeError):
-        source.name = "other"  # type: ignore[misc]
+        source.name = "other"  # type: ignore[misc]  # read-only on purpose
 
 
 def test_enum_member_names() -> None:

@@ -87,9 +87,9 @@ def test_strategies_never_show_secrets() -> None:
         lambda: aiobyte.ClientCredentials("x", ""),
         lambda: aiobyte.BearerToken(" "),
         lambda: aiobyte.BasicAuth("", "x"),
-        lambda: aiobyte.TokenProvider("not callable"),  # type: ignore[arg-type]
+        lambda: aiobyte.TokenProvider("not callable"),  # type: ignore[arg-type]  # a wrong type on purpose
     ],
 )
 def test_strategies_reject_empty_values(make: object) -> None:
     with pytest.raises(ValueError):
-        make()  # type: ignore[operator]
+        make()  # type: ignore[operator]  # each param is a callable

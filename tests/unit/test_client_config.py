@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import aiobyte
@@ -31,14 +33,14 @@ import aiobyte
 )
 def test_environment_and_keywords_are_refused_alike(
     monkeypatch: pytest.MonkeyPatch,
-    keywords: dict[str, str],
+    keywords: dict[str, Any],
     environment: dict[str, str],
     message: str,
 ) -> None:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=message):
-        aiobyte.AirbyteClient("https://api.airbyte.com/v1", **keywords)  # type: ignore[arg-type]
+        aiobyte.AirbyteClient("https://api.airbyte.com/v1", **keywords)
 
 
 def test_the_message_for_a_missing_secret_names_the_missing_variable(

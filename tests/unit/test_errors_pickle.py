@@ -36,7 +36,8 @@ def example(cls: type[aiobyte.AirbyteError]) -> aiobyte.AirbyteError:
     if issubclass(cls, aiobyte.JobTimeoutError):
         return cls("gave up", job_id=7, last_status="running")
     if issubclass(cls, aiobyte.FanOutError):
-        failure = aiobyte.Failure("key", error=aiobyte.NotFoundError("gone", status=404, **where))  # type: ignore[var-annotated]
+        gone = aiobyte.NotFoundError("gone", status=404, **where)
+        failure: aiobyte.Failure[str, object] = aiobyte.Failure("key", error=gone)
         return cls([failure], total=3)
     return cls("plain")
 
@@ -44,15 +45,16 @@ def example(cls: type[aiobyte.AirbyteError]) -> aiobyte.AirbyteError:
 @pytest.mark.parametrize("cls", every_error_class(), ids=lambda cls: cls.__name__)
 def test_every_error_survives_pickling(cls: type[aiobyte.AirbyteError]) -> None:
     error = example(cls)
-    error.__notes__ = ["a note"]  # type: ignore[attr-defined]  # (add_note: 3.11+)
+    error.__notes__ = ["a note"]  # type: ignore[attr-defined]  # __notes__ is 3.11+; mypy checks as 3.10
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is cls
     assert str(copy) == str(error)
     assert copy.args == error.args
-    assert copy.__notes__ == ["a note"]  # type: ignore[attr-defined]
+    assert copy.__notes__ == ["a note"]  # type: ignore[attr-defined]  # __notes__ is 3.11+; mypy checks as 3.10
     for name, value in vars(error).items():
         if name == "failures":  # outcomes hold errors, which compare by identity
-            assert [(o.key, str(o.error)) for o in copy.failures] == [  # type: ignore[attr-defined]
+            assert isinstance(copy, aiobyte.FanOutError)
+            assert [(o.key, str(o.error)) for o in copy.failures] == [
                 (o.key, str(o.error)) for o in value
             ]
         else:
@@ -69,6 +71,7 @@ def test_an_error_mapped_from_an_answer_survives_pickling() -> None:
         base_url="https://api.airbyte.com/v1",
         retry_after=3.0,
     )
+    assert isinstance(error, aiobyte.RateLimitError)
     copy = pickle.loads(pickle.dumps(error))
     assert isinstance(copy, aiobyte.RateLimitError)
-    assert (copy.status, copy.retry_after, copy.problem) == (429, 3.0, error.problem)  # type: ignore[attr-defined]
+    assert (copy.status, copy.retry_after, copy.problem) == (429, 3.0, error.problem)

@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
-from _hostile import RawRequest, RawServer, respond
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +33,7 @@ from aiobyte._retry import (
     is_retry_safe,
     parse_retry_after,
 )
+from tests._hostile import RawRequest, RawServer, respond
 
 bounded = settings(
     max_examples=200,

@@ -82,7 +82,7 @@ def test_cursor() -> None:
     assert parse_cursor("200") == 200
     for bad in ["", "-1", "1e3", "abc", 5]:
         with pytest.raises(ValueError, match="cursor"):
-            parse_cursor(bad)  # type: ignore[arg-type]
+            parse_cursor(bad)  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 @pytest.mark.parametrize(

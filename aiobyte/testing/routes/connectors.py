@@ -8,7 +8,14 @@ from aiohttp import web
 
 from aiobyte import connectors
 
-from .._data import catalog, connector_type, definition_id, secret_coordinates
+from .._data import (
+    catalog,
+    connector_type,
+    definition_id,
+    keep_stored_secrets,
+    masked_secrets,
+    secret_coordinates,
+)
 from .._problems import ApiError, bad_request, json_response, not_found, problem_response
 from .._requests import (
     JSON,
@@ -57,6 +64,15 @@ def _connector(
     return named, definition_id(f"{actor}-{named}")
 
 
+def _shown(call: Call, actor: str, obj: JSON) -> JSON:
+    """A source or destination as the server answers it: its secrets masked (unless the
+    fake was made with ``mask_secrets=False``)."""
+    if not call.fake.mask_secrets:
+        return obj
+    mask = masked_secrets(actor, obj[f"{actor}Type"])
+    return {**obj, "configuration": mask(obj["configuration"])}
+
+
 def _create_actor(call: Call, actor: str) -> web.Response:
     body = call.json()
     name = required_str(body, "name")
@@ -90,7 +106,7 @@ def _create_actor(call: Call, actor: str) -> web.Response:
     allocation = body_object(body, "resourceAllocation", required=False)
     if allocation is not None:
         obj = collection.update(obj[f"{actor}Id"], {"resourceAllocation": allocation})
-    return json_response(obj)
+    return json_response(_shown(call, actor, obj))
 
 
 def _patch_actor(call: Call, collection: Collection, *, replace: bool) -> web.Response:
@@ -103,6 +119,8 @@ def _patch_actor(call: Call, collection: Collection, *, replace: bool) -> web.Re
     if name is not None:
         changes["name"] = name
     if configuration is not None:
+        # A secret sent back as the server showed it ("**********") keeps the stored one.
+        configuration = keep_stored_secrets(current["configuration"], configuration)
         merged = configuration if replace else merge_patch(current["configuration"], configuration)
         if call.fake.check_configurations:
             actor = collection.resource_type
@@ -116,7 +134,9 @@ def _patch_actor(call: Call, collection: Collection, *, replace: bool) -> web.Re
         if workspace_id is not None:
             call.store.workspaces.get(workspace_id)
             changes["workspaceId"] = workspace_id
-    return json_response(collection.update(resource_id, changes))
+    return json_response(
+        _shown(call, collection.resource_type, collection.update(resource_id, changes))
+    )
 
 
 def _get_actor(call: Call, collection: Collection) -> web.Response:
@@ -128,8 +148,8 @@ def _get_actor(call: Call, collection: Collection) -> web.Response:
         coordinates = secret_coordinates(
             actor, obj[f"{actor}Type"], obj["workspaceId"], obj[collection.id_field]
         )
-        obj = {**obj, "configuration": coordinates(obj["configuration"])}
-    return json_response(obj)
+        return json_response({**obj, "configuration": coordinates(obj["configuration"])})
+    return json_response(_shown(call, collection.resource_type, obj))
 
 
 def _delete_actor(call: Call, collection: Collection) -> web.Response:
@@ -141,7 +161,9 @@ def _delete_actor(call: Call, collection: Collection) -> web.Response:
 
 def list_sources(call: Call) -> web.Response:
     """GET /sources"""
-    return list_page(call, call.store.sources, "/sources")
+    return list_page(
+        call, call.store.sources, "/sources", render=lambda obj: _shown(call, "source", obj)
+    )
 
 
 def create_source(call: Call) -> web.Response:
@@ -195,7 +217,12 @@ def initiate_oauth(call: Call) -> web.Response:
 
 def list_destinations(call: Call) -> web.Response:
     """GET /destinations"""
-    return list_page(call, call.store.destinations, "/destinations")
+    return list_page(
+        call,
+        call.store.destinations,
+        "/destinations",
+        render=lambda obj: _shown(call, "destination", obj),
+    )
 
 
 def create_destination(call: Call) -> web.Response:

@@ -8,7 +8,11 @@ import logging
 import pytest
 from aiobyte_airflow import AiobyteHook
 from aiobyte_airflow._connection import client_options
-from airflow.sdk.exceptions import AirflowNotFoundException
+
+try:  # Airflow 3.1+
+    from airflow.sdk.exceptions import AirflowNotFoundException
+except ImportError:  # Airflow 3.0
+    from airflow.exceptions import AirflowNotFoundException  # type: ignore[no-redef]
 
 import aiobyte
 

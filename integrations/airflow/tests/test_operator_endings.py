@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from aiobyte_airflow import AiobyteJobSensor, AiobyteJobTrigger, AiobyteSyncOperator
+from aiobyte_airflow._compat import AirflowException, AirflowSensorTimeout
 from aiobyte_airflow.testing import client_options
-from airflow.sdk.exceptions import AirflowException, AirflowSensorTimeout
 
 from aiobyte.testing import FakeAirbyte, ManualClock
 

@@ -13,7 +13,11 @@ import json
 import pytest
 from aiobyte_airflow import AiobyteJobTrigger
 from aiobyte_airflow.testing import client_options
-from airflow.sdk.serde import deserialize, serialize
+
+try:  # Airflow 3.1+
+    from airflow.sdk.serde import deserialize, serialize
+except ImportError:  # Airflow 3.0
+    from airflow.serialization.serde import deserialize, serialize  # type: ignore[no-redef]
 
 from aiobyte.testing import FakeAirbyte, ManualClock
 
