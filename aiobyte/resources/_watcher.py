@@ -231,6 +231,9 @@ class JobWatcher:
         # Waits handed over until their job ends (``until_final``): by when each wants
         # news next, and by job; the task that answers them, and what wakes it early.
         self._due: list[tuple[float, int, _Waiter]] = []
+        # The handed waits by deadline: handed back the moment it comes, not a round
+        # later, to take their last look as a wait polling on its own does.
+        self._deadlines: list[tuple[float, int, _Waiter]] = []
         self._handed: dict[int, list[_Waiter]] = {}
         self._order = itertools.count()
         self._driver: asyncio.Task[None] | None = None
@@ -374,7 +377,7 @@ class JobWatcher:
         loop = asyncio.get_running_loop()
         waiter = _Waiter(job_id, last, loop.create_future(), interval, max_interval, deadline)
         self._handed.setdefault(job_id, []).append(waiter)
-        self._schedule(waiter, self._monotonic())
+        self._schedule(waiter, self._monotonic(), first=True)
         try:
             return await waiter.future
         finally:
@@ -386,10 +389,12 @@ class JobWatcher:
             if not self._handed and self._poke is not None and not self._poke.done():
                 self._poke.set_result(None)  # nobody left: the driver ends, no timer behind
 
-    def _schedule(self, waiter: _Waiter, now: float) -> None:
+    def _schedule(self, waiter: _Waiter, now: float, *, first: bool = False) -> None:
         due = now + waiter.interval
         if waiter.deadline is not None:
             due = min(due, waiter.deadline)
+            if first:
+                heapq.heappush(self._deadlines, (waiter.deadline, next(self._order), waiter))
         heapq.heappush(self._due, (due, next(self._order), waiter))
         driver = self._driver
         if driver is None or driver.done():
@@ -401,16 +406,21 @@ class JobWatcher:
     async def _drive(self) -> None:
         """Answer the handed waits: a round when the first of them is due (rounds at
         least ``JOB_WATCH_ROUND_MIN`` apart), then each due one from it."""
-        due = self._due
+        due, deadlines = self._due, self._deadlines
         try:
             while True:
                 while due and due[0][2].future.done():
                     heapq.heappop(due)
+                while deadlines and deadlines[0][2].future.done():
+                    heapq.heappop(deadlines)
                 if not due:
                     return
+                self._release_expired()
                 at = due[0][0]
                 if self._round is not None:
                     at = max(at, self._round.started + _config.JOB_WATCH_ROUND_MIN)
+                if deadlines:
+                    at = min(at, deadlines[0][0])
                 wait = at - self._monotonic()
                 if wait > 0:
                     await self._nap(at, wait)
@@ -423,6 +433,16 @@ class JobWatcher:
                 await self._answer(current)
         finally:
             self._hand_back()
+
+    def _release_expired(self) -> None:
+        """Hand back the waits whose deadline has come, with their job as known now."""
+        deadlines, now = self._deadlines, self._monotonic()
+        answers: deque[tuple[asyncio.Future[Job], Job]] = deque()
+        while deadlines and deadlines[0][0] <= now:
+            waiter = heapq.heappop(deadlines)[2]
+            if not waiter.future.done():
+                answers.append((waiter.future, self._latest.get(waiter.job_id, waiter.last)))
+        _settle(answers)
 
     async def _nap(self, at: float, seconds: float) -> None:
         loop = asyncio.get_running_loop()
@@ -500,6 +520,7 @@ class JobWatcher:
     def _hand_back(self) -> None:
         """Every wait still handed over goes back to polling on its own."""
         due, self._due = self._due, []
+        self._deadlines = []
         answers = deque(
             (waiter.future, self._latest.get(waiter.job_id, waiter.last))
             for _, _, waiter in due

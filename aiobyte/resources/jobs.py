@@ -531,6 +531,7 @@ class _Polls:
         self._deadline: float | None = None
         self._last: Job | None = None
         self._ended = False
+        self._look_now = False  # the next poll without sleeping first (a last look)
         self._watcher: JobWatcher | None = None
 
     def _stop_watching(self) -> None:
@@ -550,11 +551,14 @@ class _Polls:
         # is a frame more per wait, and 10,000 waits begin and sleep together.
         if self._ended:
             raise StopAsyncIteration
+        looking = self._look_now  # a last look: now, and from the server itself
         try:
             clock = self._clock
             if self._last is None:
                 if self._timeout is not None:
                     self._deadline = clock.monotonic() + self._timeout
+            elif looking:
+                self._look_now = False
             else:
                 wait = self._interval
                 if self._deadline is not None:
@@ -569,7 +573,7 @@ class _Polls:
             while True:
                 try:
                     last = self._last
-                    if not jobs.batch_polls:
+                    if not jobs.batch_polls or looking:
                         job = await jobs.get(job_id)
                     elif last is None:  # with many waits, from a round of list calls too
                         job = await jobs._watcher.first(job_id)
@@ -626,6 +630,16 @@ class _Polls:
             self._stop_watching()
             return job
         # Handed back (the deadline, or the rounds stopped answering): polls on its own.
+        if self._deadline is not None and self._clock.monotonic() >= self._deadline:
+            # Its deadline: one last look at the job, now, as a wait polling alone takes
+            # (it sleeps to its deadline and polls), then the end either way.
+            self._look_now = True
+            job = await self.__anext__()
+            if job.status not in FINAL_STATUSES:
+                self._ended = True
+                self._stop_watching()
+                raise self._timeout_error()
+            return job
         return await self.__anext__()
 
     async def _ride_out(self, failure: AirbyteError) -> None:

@@ -405,3 +405,36 @@ async def test_jobs_that_change_while_a_round_pages_are_not_missed() -> None:
         assert 0 <= late <= bound + 10 * 2 * TickingClock.TICK, (job_id, late)
     batched = fake.stats.hits[GET_JOB] + fake.stats.hits[LIST_JOBS]
     assert batched * 2 < per_job, (batched, per_job)
+
+
+async def test_a_batched_wait_times_out_at_its_deadline_as_a_single_one_does(
+    setup: Setup,
+) -> None:
+    # Every job outlives the waits: each wait must end at its deadline, after one last
+    # look at its job, not a round or two later.
+    for connection_id in setup.connections:
+        setup.fake.plan_jobs(connection_id, queued_for=0, duration=10_000)
+    jobs = [await setup.client.jobs.start(c) for c in setup.connections]
+    lateness: dict[int, float] = {}
+    ended_by_timeout: set[int] = set()
+
+    async def wait(job_id: int, timeout: float) -> None:  # noqa: ASYNC109 (jobs.wait's)
+        began = setup.clock.monotonic()
+        try:
+            await setup.client.jobs.wait(job_id, timeout=timeout)
+        except aiobyte.JobTimeoutError:
+            ended_by_timeout.add(job_id)
+        lateness[job_id] = setup.clock.monotonic() - began - timeout
+
+    before = setup.fake.stats.hits[GET_JOB]
+    with anyio.fail_after(30):
+        async with anyio.create_task_group() as tg:
+            for i, job in enumerate(jobs):
+                tg.start_soon(wait, job.job_id, 100 + 7.3 * i)  # deadlines spread out
+    assert ended_by_timeout == {job.job_id for job in jobs}
+    # A single wait sleeps to its deadline, polls once and ends: the clock's quantum is
+    # all the lateness there is. (Rounds are two seconds apart at least.)
+    assert max(lateness.values()) <= VirtualClock.QUANTUM, sorted(lateness.values())[-5:]
+    assert min(lateness.values()) >= -1e-6  # (float sums of the virtual clock)
+    # The last look is a GET of its own for each wait.
+    assert setup.fake.stats.hits[GET_JOB] - before >= len(jobs)
