@@ -675,16 +675,23 @@ class Transport:
                 )
                 await self.clock.sleep(delay)
         except asyncio.CancelledError:
-            if task not in self._closing:
+            closed = self._closed_instead(task)
+            if closed is None:
                 raise
-            # aclose() cancelled it. Another cancellation pending as well wins.
-            if sys.version_info >= (3, 11) and task.uncancel() > 0:
-                raise
-            raise _closed_error() from None
+            raise closed from None
         finally:
             self._active.discard(task)
             if self._closing:
                 self._closing.discard(task)
+
+    def _closed_instead(self, task: asyncio.Task[Any]) -> ClientClosedError | None:
+        """What to raise instead of a cancellation of ``task`` that ``aclose()`` caused;
+        None for any other cancellation, which goes on (and wins when both are pending)."""
+        if task not in self._closing:
+            return None
+        if sys.version_info >= (3, 11) and task.uncancel() > 0:
+            return None
+        return _closed_error()
 
     async def closable(self, wait: Callable[..., Awaitable[_T]], *args: Any) -> _T:
         """``await wait(*args)`` (a sleep between polls); ``ClientClosedError`` as soon as
@@ -696,11 +703,10 @@ class Transport:
         try:
             return await wait(*args)
         except asyncio.CancelledError:
-            if task not in self._closing:
+            closed = self._closed_instead(task)
+            if closed is None:
                 raise
-            if sys.version_info >= (3, 11) and task.uncancel() > 0:
-                raise
-            raise _closed_error() from None
+            raise closed from None
         finally:
             self._active.discard(task)
             self._closing.discard(task)
