@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import quote, quote_plus
 
 import msgspec
+from multidict import CIMultiDict
 
 from . import _config
 
@@ -60,10 +61,10 @@ class Secret(Generic[T]):
         raise TypeError("a Secret cannot be pickled")
 
 
-class MaskedHeaders(dict[str, str]):
-    """Request headers whose repr masks ``Authorization`` (as httpx's headers do)."""
-
-    __slots__ = ()
+class MaskedHeaders(CIMultiDict[str]):
+    """Request headers whose repr masks ``Authorization`` (as httpx's headers do), in
+    the type aiohttp keeps them in: it copies them as they are, not through a
+    conversion."""
 
     def __repr__(self) -> str:
         shown = {k: MASK if k.lower() == "authorization" else v for k, v in self.items()}

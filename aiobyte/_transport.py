@@ -36,7 +36,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
-from multidict import CIMultiDict
 from yarl import URL
 
 from . import _config
@@ -57,7 +56,7 @@ from ._errors import (
     looks_like_html,
 )
 from ._retry import Failure, RetryBudget, RetryPolicy, is_retry_safe, parse_retry_after
-from ._secrets import MASK, Secret, Secrets
+from ._secrets import MaskedHeaders, Secret, Secrets
 from ._version import __version__
 
 __all__ = [
@@ -272,15 +271,6 @@ class _TooLarge:
     size: int | None  # what Content-Length announced, if it did
 
 
-class _Headers(CIMultiDict[str]):
-    """A request's headers, in the type aiohttp keeps them in (it copies them as they
-    are, not through a conversion), with a repr that masks ``Authorization``."""
-
-    def __repr__(self) -> str:
-        shown = {k: MASK if k.lower() == "authorization" else v for k, v in self.items()}
-        return f"Headers({shown!r})"
-
-
 class _Slots:
     """The in-flight bound: at most ``free`` holders at once, the waiters served in order.
 
@@ -347,7 +337,7 @@ class Transport:
         self._path = self._base.raw_path.rstrip("/")
         #: The headers of a request without a body or options (most of them), made once
         #: and shared; ``_with_credential`` adds the credential to a copy.
-        self._plain_headers = _Headers(Accept="application/json")
+        self._plain_headers = MaskedHeaders(Accept="application/json")
         self._credential: Credential | None = None
         self._credential_headers = self._plain_headers
         # The system clock's monotonic() is time.monotonic: called as it is, not through
@@ -514,7 +504,7 @@ class Transport:
             if body is None and options is None:
                 headers = self._plain_headers  # shared: never changed, only copied
             else:
-                headers = _Headers(self._plain_headers)
+                headers = MaskedHeaders(self._plain_headers)
                 if body is not None:
                     headers["Content-Type"] = "application/json"
                 if options is not None:
@@ -711,18 +701,14 @@ class Transport:
             self._active.discard(task)
             self._closing.discard(task)
 
-    def _with_credential(self, headers: _Headers, credential: Credential) -> _Headers:
+    def _with_credential(self, headers: MaskedHeaders, credential: Credential) -> MaskedHeaders:
         """``headers`` with the credential's ``Authorization``; for the plain headers of
-        most requests, made once per credential and reused (aiohttp copies them)."""
-        if headers is self._plain_headers:
-            if self._credential is credential:
-                return self._credential_headers
-            prepared = _Headers(headers)
-            prepared["Authorization"] = credential.header
-            self._credential, self._credential_headers = credential, prepared
-            return prepared
-        prepared = _Headers(headers)
+        most requests, kept for reuse until the credential changes (aiohttp copies them;
+        ``request`` reuses them)."""
+        prepared = MaskedHeaders(headers)
         prepared["Authorization"] = credential.header
+        if headers is self._plain_headers:
+            self._credential, self._credential_headers = credential, prepared
         return prepared
 
     async def _turn(self) -> None:
