@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import SplitResult, urlsplit
 
 from . import _config
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
     from .resources.workspaces import Workspaces
 
 __all__ = ["AirbyteClient"]
+
+R = TypeVar("R")
 
 
 logger = logging.getLogger("aiobyte")
@@ -219,6 +222,24 @@ def _auth_from_environment() -> Auth:
     )
 
 
+class _Resource(cached_property[R]):
+    """A resource attribute of the client: made on first use (its module imported then),
+    once per client or view, like a ``cached_property`` (which it is)."""
+
+    def __init__(self, module: str, name: str, what: str | None = None) -> None:
+        def make(client: AirbyteClient) -> R:
+            resource: type[R] = getattr(importlib.import_module(module, __package__), name)
+            return resource(client._transport, client._options)  # type: ignore[call-arg]
+
+        super().__init__(make)
+        self._what = what
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        super().__set_name__(owner, name)
+        what = self._what or name.replace("_", " ").capitalize()
+        self.__doc__ = f"{what} (``help(client.{name})`` for its methods)."
+
+
 class AirbyteClient:
     """An asynchronous client for the Airbyte public API.
 
@@ -344,146 +365,40 @@ class AirbyteClient:
 
     # The resources: each made on first use (its module imported then), once per client
     # or view. (The class docstring lists them; help() on each gives its methods.)
-
-    @cached_property
-    def workspaces(self) -> Workspaces:
-        """Workspaces (``help(client.workspaces)`` for its methods)."""
-        from .resources.workspaces import Workspaces
-
-        return Workspaces(self._transport, self._options)
-
-    @cached_property
-    def sources(self) -> Sources:
-        """Sources (``help(client.sources)`` for its methods)."""
-        from .resources.sources import Sources
-
-        return Sources(self._transport, self._options)
-
-    @cached_property
-    def destinations(self) -> Destinations:
-        """Destinations (``help(client.destinations)`` for its methods)."""
-        from .resources.destinations import Destinations
-
-        return Destinations(self._transport, self._options)
-
-    @cached_property
-    def connections(self) -> Connections:
-        """Connections (``help(client.connections)`` for its methods)."""
-        from .resources.connections import Connections
-
-        return Connections(self._transport, self._options)
-
-    @cached_property
-    def jobs(self) -> Jobs:
-        """Jobs: start, wait, watch, run (``help(client.jobs)`` for its methods)."""
-        from .resources.jobs import Jobs
-
-        return Jobs(self._transport, self._options)
-
-    @cached_property
-    def applications(self) -> Applications:
-        """API applications and their tokens (``help(client.applications)`` for its methods)."""
-        from .resources.applications import Applications
-
-        return Applications(self._transport, self._options)
-
-    @cached_property
-    def health(self) -> Health:
-        """The health check (``help(client.health)`` for its methods)."""
-        from .resources.health import Health
-
-        return Health(self._transport, self._options)
-
-    @cached_property
-    def streams(self) -> Streams:
-        """Streams of a source (``help(client.streams)`` for its methods)."""
-        from .resources.streams import Streams
-
-        return Streams(self._transport, self._options)
-
-    @cached_property
-    def tags(self) -> Tags:
-        """Tags (``help(client.tags)`` for its methods)."""
-        from .resources.tags import Tags
-
-        return Tags(self._transport, self._options)
-
-    @cached_property
-    def permissions(self) -> Permissions:
-        """Permissions (``help(client.permissions)`` for its methods)."""
-        from .resources.permissions import Permissions
-
-        return Permissions(self._transport, self._options)
-
-    @cached_property
-    def organizations(self) -> Organizations:
-        """Organizations (``help(client.organizations)`` for its methods)."""
-        from .resources.organizations import Organizations
-
-        return Organizations(self._transport, self._options)
-
-    @cached_property
-    def users(self) -> Users:
-        """Users (``help(client.users)`` for its methods)."""
-        from .resources.users import Users
-
-        return Users(self._transport, self._options)
-
-    @cached_property
-    def source_definitions(self) -> SourceDefinitions:
-        """Source definitions (``help(client.source_definitions)`` for its methods)."""
-        from .resources.definitions import SourceDefinitions
-
-        return SourceDefinitions(self._transport, self._options)
-
-    @cached_property
-    def destination_definitions(self) -> DestinationDefinitions:
-        """Destination definitions (``help(client.destination_definitions)`` for its methods)."""
-        from .resources.definitions import DestinationDefinitions
-
-        return DestinationDefinitions(self._transport, self._options)
-
-    @cached_property
-    def declarative_source_definitions(self) -> DeclarativeSourceDefinitions:
-        """Low-code (declarative) source definitions (``help()`` on it for its methods)."""
-        from .resources.definitions import DeclarativeSourceDefinitions
-
-        return DeclarativeSourceDefinitions(self._transport, self._options)
-
-    @cached_property
-    def connector_definitions(self) -> ConnectorDefinitions:
-        """Connector definitions (``help(client.connector_definitions)`` for its methods)."""
-        from .resources.connector_definitions import ConnectorDefinitions
-
-        return ConnectorDefinitions(self._transport, self._options)
-
-    @cached_property
-    def regions(self) -> Regions:
-        """Regions (``help(client.regions)`` for its methods)."""
-        from .resources.regions import Regions
-
-        return Regions(self._transport, self._options)
-
-    @cached_property
-    def dataplanes(self) -> Dataplanes:
-        """Dataplanes (``help(client.dataplanes)`` for its methods)."""
-        from .resources.dataplanes import Dataplanes
-
-        return Dataplanes(self._transport, self._options)
-
-    @cached_property
-    def groups(self) -> Groups:
-        """Groups (``help(client.groups)`` for its methods)."""
-        from .resources.groups import Groups
-
-        return Groups(self._transport, self._options)
-
-    @cached_property
-    def embedded(self) -> Embedded:
-        """Airbyte Embedded (scoped tokens) (``help(client.embedded)`` for its methods)."""
-        from .resources.embedded import Embedded
-
-        return Embedded(self._transport, self._options)
+    workspaces: _Resource[Workspaces] = _Resource(".resources.workspaces", "Workspaces")
+    sources: _Resource[Sources] = _Resource(".resources.sources", "Sources")
+    destinations: _Resource[Destinations] = _Resource(".resources.destinations", "Destinations")
+    connections: _Resource[Connections] = _Resource(".resources.connections", "Connections")
+    jobs: _Resource[Jobs] = _Resource(".resources.jobs", "Jobs", "Jobs: start, wait, watch, run")
+    applications: _Resource[Applications] = _Resource(
+        ".resources.applications", "Applications", "API applications and their tokens"
+    )
+    health: _Resource[Health] = _Resource(".resources.health", "Health", "The health check")
+    streams: _Resource[Streams] = _Resource(".resources.streams", "Streams", "Streams of a source")
+    tags: _Resource[Tags] = _Resource(".resources.tags", "Tags")
+    permissions: _Resource[Permissions] = _Resource(".resources.permissions", "Permissions")
+    organizations: _Resource[Organizations] = _Resource(".resources.organizations", "Organizations")
+    users: _Resource[Users] = _Resource(".resources.users", "Users")
+    source_definitions: _Resource[SourceDefinitions] = _Resource(
+        ".resources.definitions", "SourceDefinitions"
+    )
+    destination_definitions: _Resource[DestinationDefinitions] = _Resource(
+        ".resources.definitions", "DestinationDefinitions"
+    )
+    declarative_source_definitions: _Resource[DeclarativeSourceDefinitions] = _Resource(
+        ".resources.definitions",
+        "DeclarativeSourceDefinitions",
+        "Low-code (declarative) source definitions",
+    )
+    connector_definitions: _Resource[ConnectorDefinitions] = _Resource(
+        ".resources.connector_definitions", "ConnectorDefinitions"
+    )
+    regions: _Resource[Regions] = _Resource(".resources.regions", "Regions")
+    dataplanes: _Resource[Dataplanes] = _Resource(".resources.dataplanes", "Dataplanes")
+    groups: _Resource[Groups] = _Resource(".resources.groups", "Groups")
+    embedded: _Resource[Embedded] = _Resource(
+        ".resources.embedded", "Embedded", "Airbyte Embedded (scoped tokens)"
+    )
 
     def with_options(
         self,
