@@ -62,7 +62,7 @@ import heapq
 import itertools
 import logging
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _config
 from .._clock import Clock
@@ -73,6 +73,8 @@ if TYPE_CHECKING:
     from .jobs import Jobs
 
 __all__ = ["Alarm", "JobWatcher"]
+
+_T = TypeVar("_T")
 
 logger = logging.getLogger("aiobyte")
 
@@ -109,21 +111,11 @@ class _Round:
         self.newest: float | None = None
         self.task: asyncio.Task[None] | None = None
         # The waits for its end, woken a burst per turn of the loop once it ends.
-        self.waiters: deque[asyncio.Future[None]] = deque()
+        self.waiters: deque[tuple[asyncio.Future[None], None]] = deque()
 
     def wake(self, _: object = None) -> None:
         """Wake its waiters, a burst per turn of the loop."""
-        _wake(self.waiters)
-
-
-def _wake(waiters: deque[asyncio.Future[None]]) -> None:
-    """Wake the next burst of waiters; the rest in the next turns of the loop."""
-    for _ in range(min(len(waiters), _config.JOB_WATCH_WAKE_BURST)):
-        waiter = waiters.popleft()
-        if not waiter.done():  # not cancelled meanwhile
-            waiter.set_result(None)
-    if waiters:
-        asyncio.get_running_loop().call_soon(_wake, waiters)
+        _settle(self.waiters)
 
 
 class _Bell:
@@ -132,7 +124,7 @@ class _Bell:
     __slots__ = ("live", "task", "waiters")
 
     def __init__(self) -> None:
-        self.waiters: deque[asyncio.Future[None]] = deque()
+        self.waiters: deque[tuple[asyncio.Future[None], None]] = deque()
         self.live = 0  # waiters not cancelled
         self.task: asyncio.Task[None] | None = None
 
@@ -159,12 +151,13 @@ class _Waiter:
         self.deadline = deadline
 
 
-def _settle(answers: deque[tuple[asyncio.Future[Job], Job]]) -> None:
-    """Answer the next burst of handed waits; the rest in the next turns of the loop."""
+def _settle(answers: deque[tuple[asyncio.Future[_T], _T]]) -> None:
+    """Answer the next burst of waiters, each with its result; the rest in the next turns
+    of the loop (thousands woken in one turn would hold it)."""
     for _ in range(min(len(answers), _config.JOB_WATCH_WAKE_BURST)):
-        future, job = answers.popleft()
+        future, result = answers.popleft()
         if not future.done():  # not cancelled meanwhile
-            future.set_result(job)
+            future.set_result(result)
     if answers:
         asyncio.get_running_loop().call_soon(_settle, answers)
 
@@ -192,7 +185,7 @@ class Alarm:
             bell = self._bells[grain] = _Bell()
             bell.task = loop.create_task(self._ring(grain, bell, seconds))
         waiter = loop.create_future()
-        bell.waiters.append(waiter)
+        bell.waiters.append((waiter, None))
         bell.live += 1
         try:
             await waiter
@@ -209,7 +202,7 @@ class Alarm:
             await self._clock.sleep(seconds)
         finally:
             self._drop(grain, bell)
-            _wake(bell.waiters)
+            _settle(bell.waiters)
 
     def _drop(self, grain: int, bell: _Bell) -> None:
         if self._bells.get(grain) is bell:
@@ -555,7 +548,7 @@ class JobWatcher:
         if not running.done():
             # Not the task itself: a wait that is cancelled leaves the round running.
             waiter = asyncio.get_running_loop().create_future()
-            current.waiters.append(waiter)
+            current.waiters.append((waiter, None))
             await waiter
         if running.cancelled():
             raise asyncio.CancelledError
